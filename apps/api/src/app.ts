@@ -1,0 +1,136 @@
+// createServer() builds the Express app without listening, so tests drive it with supertest and
+// server.ts owns the process concerns (ports, signals).
+import cors from "cors";
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import helmet from "helmet";
+import { z } from "zod";
+import type { Logger } from "./logger.js";
+import { StoreFullError, type NoteStore } from "./store.js";
+
+export interface Readiness {
+  /** False once shutdown has begun: /ready answers 503 so load balancers stop sending traffic. */
+  ready: boolean;
+}
+
+export interface ServerOptions {
+  store: NoteStore;
+  logger: Logger;
+  webOrigin: string;
+  readiness?: Readiness;
+  /** Largest JSON body accepted; larger ones get 413. */
+  bodyLimit?: string;
+}
+
+export const noteInput = z.strictObject({
+  text: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(280, { error: "must be at most 280 characters" }),
+});
+
+/** A JSON error body: a stable machine-readable code plus a sentence for people. */
+function problem(error: string, message: string, extra: Record<string, unknown> = {}) {
+  return { error, message, ...extra };
+}
+
+const requireJson: RequestHandler = (req, res, next) => {
+  if (!req.is("application/json")) {
+    res.status(415).json(problem("unsupported_media_type", "send the body as application/json"));
+    return;
+  }
+  next();
+};
+
+export function createServer({ store, logger, webOrigin, readiness = { ready: true }, bodyLimit = "16kb" }: ServerOptions) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+
+  app.use(helmet());
+  app.use(cors({ origin: webOrigin }));
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const path = req.originalUrl.split("?")[0];
+      logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+    });
+    next();
+  });
+
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/ready", (_req, res) => {
+    if (readiness.ready) res.json({ status: "ready" });
+    else res.status(503).json(problem("shutting_down", "the server is shutting down"));
+  });
+
+  const notes = express.Router();
+  notes.get("/", async (_req, res) => {
+    res.json({ notes: await store.list() });
+  });
+  notes.post("/", requireJson, express.json({ limit: bodyLimit, strict: true }), async (req, res) => {
+    const parsed = noteInput.safeParse(req.body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+      const first = issues[0]!;
+      res.status(400).json(problem("validation_failed", `${first.field} ${first.message}`, { issues }));
+      return;
+    }
+    try {
+      res.status(201).json({ note: await store.create(parsed.data.text) });
+    } catch (err) {
+      if (err instanceof StoreFullError) {
+        res.status(409).json(problem("store_full", err.message, { limit: err.limit }));
+        return;
+      }
+      throw err;
+    }
+  });
+  notes.get("/:id", async (req, res) => {
+    const note = await store.get(req.params.id);
+    if (note) res.json({ note });
+    else res.status(404).json(problem("not_found", "no note with that id"));
+  });
+  notes.delete("/:id", async (req, res) => {
+    if (await store.remove(req.params.id)) res.status(204).end();
+    else res.status(404).json(problem("not_found", "no note with that id"));
+  });
+  app.use("/notes", notes);
+
+  app.use((req, res) => {
+    res.status(404).json(problem("not_found", `no route for ${req.method} ${req.path}`));
+  });
+
+  // Body-parser errors carry a 4xx `status` and a `type`; anything else is our fault: log it, answer 500,
+  // and never send the stack or message to the client.
+  const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+    const e = (err ?? {}) as { status?: unknown; type?: unknown };
+    const status = typeof e.status === "number" && e.status >= 400 && e.status < 500 ? e.status : 500;
+    if (status === 500) logger.error({ err, method: req.method, path: req.path }, "unhandled error");
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const known: Record<string, [string, string]> = {
+      "entity.parse.failed": ["invalid_json", "the body is not valid JSON"],
+      "entity.too.large": ["payload_too_large", `the body is larger than ${bodyLimit}`],
+      "encoding.unsupported": ["unsupported_encoding", "unsupported content encoding"],
+      "charset.unsupported": ["unsupported_charset", "send the body as UTF-8"],
+      "request.aborted": ["aborted", "the request was aborted"],
+      "request.size.invalid": ["invalid_size", "the body is not the size its Content-Length says"],
+    };
+    const [code, message] =
+      (typeof e.type === "string" ? known[e.type] : undefined) ??
+      (status === 500 ? ["internal_error", "something went wrong on our side"] : ["bad_request", "the request is malformed"]);
+    res.status(status).json(problem(code, message));
+  };
+  app.use(onError);
+
+  return app;
+}

@@ -1,0 +1,53 @@
+// Notes live behind a small interface: the in-memory version below is the sample; a database-backed one
+// would implement the same four methods and be handed to createServer() instead.
+import { randomUUID } from "node:crypto";
+
+export interface Note {
+  id: string;
+  text: string;
+  createdAt: string;
+}
+
+export interface NoteStore {
+  list(): Promise<Note[]>;
+  get(id: string): Promise<Note | undefined>;
+  /** Throws StoreFullError when the store is at its limit. */
+  create(text: string): Promise<Note>;
+  /** Returns false when there was no such note. */
+  remove(id: string): Promise<boolean>;
+}
+
+export class StoreFullError extends Error {
+  constructor(readonly limit: number) {
+    super(`the store holds its maximum of ${limit} notes; delete one first`);
+  }
+}
+
+/** Keeps notes in a Map, newest last, refusing new ones past `limit` so memory stays bounded. */
+export class MemoryNoteStore implements NoteStore {
+  readonly #notes = new Map<string, Note>();
+
+  constructor(
+    readonly limit: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  list(): Promise<Note[]> {
+    return Promise.resolve([...this.#notes.values()]);
+  }
+
+  get(id: string): Promise<Note | undefined> {
+    return Promise.resolve(this.#notes.get(id));
+  }
+
+  create(text: string): Promise<Note> {
+    if (this.#notes.size >= this.limit) return Promise.reject(new StoreFullError(this.limit));
+    const note: Note = { id: randomUUID(), text, createdAt: this.now().toISOString() };
+    this.#notes.set(note.id, note);
+    return Promise.resolve(note);
+  }
+
+  remove(id: string): Promise<boolean> {
+    return Promise.resolve(this.#notes.delete(id));
+  }
+}

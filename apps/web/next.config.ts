@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { NextConfig } from "next";
+
+const appDir = import.meta.dirname;
+const repoRoot = join(appDir, "../..");
+
+/**
+ * The build ID is a hash of what the build reads, not Next's random default: two builds of the same sources
+ * give the same ID, which reproducible images need, and any source change still gives a new one.
+ */
+function sourceHash(): string {
+  const hash = createHash("sha256");
+  const roots = ["apps/web/src", "apps/web/public", "packages/ui/src"];
+  const files = ["apps/web/next.config.ts", "apps/web/package.json", "packages/ui/package.json", "pnpm-lock.yaml"];
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+    );
+  const all = [...roots.flatMap((r) => walk(join(repoRoot, r))), ...files.map((f) => join(repoRoot, f))]
+    .map((f) => relative(repoRoot, f))
+    .sort();
+  for (const file of all) hash.update(file).update("\0").update(readFileSync(join(repoRoot, file))).update("\0");
+  return hash.digest("hex").slice(0, 20);
+}
+
+const config: NextConfig = {
+  // A self-contained server (server.js + the node_modules it traces) that the image runs with plain node.
+  output: "standalone",
+  // Trace from the repo root so workspace packages (@repo/ui) and pnpm's store layout are included.
+  outputFileTracingRoot: repoRoot,
+  // @repo/ui ships TypeScript source; Next compiles it like the app's own.
+  transpilePackages: ["@repo/ui"],
+  // No sharp in the image (it is 18 MB): serve images as they are.
+  images: { unoptimized: true },
+  poweredByHeader: false,
+  reactStrictMode: true,
+  generateBuildId: () => sourceHash(),
+};
+
+export default config;

@@ -1,0 +1,42 @@
+import { Card } from "@repo/ui/card";
+import { ApiError, listNotes, type Note } from "@/lib/api";
+import { NoteForm } from "./NoteForm";
+
+// Rendered per request, from what the API says now (API_URL is read at run time, not baked into the build).
+export const dynamic = "force-dynamic";
+
+export default async function Home() {
+  let notes: Note[] = [];
+  let problem: string | undefined;
+  try {
+    notes = await listNotes();
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    problem = err.message;
+  }
+
+  return (
+    <main>
+      <h1>nix-sample</h1>
+      <p>A Next.js page rendered on the server with data from the Express API, using the shared UI package.</p>
+      <Card title="Notes from the API" footer={problem ? undefined : `${notes.length} note${notes.length === 1 ? "" : "s"}`}>
+        {problem ? (
+          <p role="alert" data-testid="api-error">
+            Could not load notes: {problem}
+          </p>
+        ) : notes.length === 0 ? (
+          <p>No notes yet.</p>
+        ) : (
+          <ul data-testid="notes">
+            {notes.map((note) => (
+              <li key={note.id} data-note-id={note.id}>
+                {note.text}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <NoteForm />
+    </main>
+  );
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  esbuild: { jsx: "automatic" },
+  resolve: { alias: { "@": new URL("./src", import.meta.url).pathname } },
+  test: {
+    include: ["test/**/*.test.{ts,tsx}"],
+    environment: "node",
+    testTimeout: 20_000,
+    reporters: ["default", ["json", { outputFile: ".reports/unit.json" }]],
+  },
+});

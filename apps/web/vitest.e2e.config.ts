@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// End-to-end: the production build (standalone web server + bundled API) in real Chromium.
+export default defineConfig({
+  test: {
+    include: ["e2e/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+    reporters: ["default", ["json", { outputFile: ".reports/e2e.json" }]],
+  },
+});

@@ -1,0 +1,21 @@
+import { cleanup, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { Card } from "../src/index";
+
+afterEach(cleanup);
+
+describe("Card", () => {
+  it("is a labelled region with its title as a heading", () => {
+    render(<Card title="Notes">body text</Card>);
+    const region = screen.getByRole("region", { name: "Notes" });
+    expect(within(region).getByRole("heading", { level: 2 }).textContent).toBe("Notes");
+    expect(region.textContent).toContain("body text");
+  });
+
+  it("renders a footer only when given one", () => {
+    const { container, rerender } = render(<Card title="A" />);
+    expect(container.querySelector("footer")).toBeNull();
+    rerender(<Card title="A" footer="3 notes" />);
+    expect(container.querySelector("footer")?.textContent).toBe("3 notes");
+  });
+});
