@@ -36,6 +36,8 @@ const config: NextConfig = {
   images: { unoptimized: true },
   poweredByHeader: false,
   reactStrictMode: true,
+  // `pnpm typecheck` (tsc over src, tests and scripts) owns type errors; the build doesn't run it a second time.
+  typescript: { ignoreBuildErrors: true },
   generateBuildId: () => sourceHash(),
 };
 

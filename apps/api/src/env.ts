@@ -2,7 +2,8 @@
 // Everything else imports `Env`; eslint bans raw `process.env` outside this file and index.ts.
 import { z } from "zod";
 
-const port = z.coerce.number().int().min(1).max(65535);
+/** 0 asks the OS for a free port (tests use it); the log line says which one it got. */
+const port = z.coerce.number().int().min(0).max(65535);
 const milliseconds = z.coerce.number().int().min(0).max(600_000);
 
 export const envSchema = z.object({

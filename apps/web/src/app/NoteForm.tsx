@@ -49,7 +49,7 @@ export function NoteForm() {
         Add note
       </Button>
       {error ? (
-        <p role="alert" style={{ flexBasis: "100%", color: "#b91c1c", margin: 0 }}>
+        <p role="alert" data-testid="form-error" style={{ flexBasis: "100%", color: "#b91c1c", margin: 0 }}>
           {error}
         </p>
       ) : null}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Tiny test harness shared by the shell suites under tests/*/run.sh.
+# Each suite sources this, calls `t` once per case, and ends with `t_summary`,
+# which prints the closing line `N passed, N failed` and sets the exit code.
+set -euo pipefail
+
+T_PASSED=0
+T_FAILED=0
+T_SKIPPED=0
+
+# t NAME CMD...: run CMD in a subshell; pass when it exits 0.
+t() {
+  local name=$1
+  shift
+  local out
+  if out=$("$@" 2>&1); then
+    T_PASSED=$((T_PASSED + 1))
+    printf 'ok   %s\n' "$name"
+  else
+    T_FAILED=$((T_FAILED + 1))
+    printf 'FAIL %s\n' "$name"
+    printf '%s\n' "$out" | sed 's/^/     | /' | tail -n 40
+  fi
+}
+
+# require_tool TOOL...: in CI (CI=true) a missing tool fails the suite loudly;
+# elsewhere the suite skips with a one-line notice and exits 0.
+require_tool() {
+  local missing=()
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "${CI:-}" = "true" ]; then
+    printf 'FAIL %s: missing required tool(s): %s\n' "${T_SUITE:-suite}" "${missing[*]}" >&2
+    printf '0 passed, 1 failed\n'
+    exit 1
+  fi
+  printf 'skip %s: needs %s (runs in CI)\n' "${T_SUITE:-suite}" "${missing[*]}"
+  printf '0 passed, 0 failed, 1 skipped\n'
+  exit 0
+}
+
+# expect_fail CODE PATTERN CMD...: CMD must exit with CODE (or any non-zero
+# when CODE is "nz") and print PATTERN (grep -E) on stderr or stdout.
+expect_fail() {
+  local code=$1 pattern=$2
+  shift 2
+  local out rc=0
+  out=$("$@" 2>&1) || rc=$?
+  if [ "$code" = "nz" ]; then
+    [ "$rc" -ne 0 ] || { echo "expected failure, got exit 0: $out"; return 1; }
+  else
+    [ "$rc" -eq "$code" ] || { echo "expected exit $code, got $rc: $out"; return 1; }
+  fi
+  grep -qE -- "$pattern" <<<"$out" || { echo "output lacks /$pattern/: $out"; return 1; }
+}
+
+t_summary() {
+  if [ "$T_SKIPPED" -gt 0 ]; then
+    printf '%d passed, %d failed, %d skipped\n' "$T_PASSED" "$T_FAILED" "$T_SKIPPED"
+  else
+    printf '%d passed, %d failed\n' "$T_PASSED" "$T_FAILED"
+  fi
+  [ "$T_FAILED" -eq 0 ]
+}
