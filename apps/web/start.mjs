@@ -51,7 +51,8 @@ function shutdown(signal) {
     servers.map(
       (server) =>
         new Promise((resolve) => {
-          server.on("request", (_req, res) => res.setHeader("Connection", "close"));
+          // Before Next answers: ask keep-alive clients to go away once their response is sent.
+          server.prependListener("request", (_req, res) => res.setHeader("Connection", "close"));
           server.close(() => resolve());
           server.closeIdleConnections();
         }),

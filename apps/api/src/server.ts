@@ -23,7 +23,8 @@ export function startServer(env: Env) {
     process.exit(1);
   });
   // Keep-alive sockets shouldn't hold the process open after a drain; tell clients to close them.
-  server.on("request", (_req, res) => {
+  // prependListener: this must run before Express answers, or setting a header throws.
+  server.prependListener("request", (_req, res) => {
     if (!readiness.ready) res.setHeader("Connection", "close");
   });
 
