@@ -53,7 +53,12 @@ const steps = [
   { name: "build", cmd: ["pnpm", "run", "build", "--continue"] },
   { name: "test", cmd: ["pnpm", "run", "test", "--continue"], counts: () => vitestCounts("unit.json") },
   { name: "e2e", cmd: ["pnpm", "run", "test:e2e", "--continue"], counts: () => vitestCounts("e2e.json") },
-  ...suites.map((suite) => ({ name: suite, cmd: ["bash", `tests/${suite}/run.sh`], counts: lineCounts, capture: true })),
+  ...suites.map((suite) => ({
+    name: suite,
+    cmd: ["bash", `tests/${suite}/run.sh`],
+    counts: lineCounts,
+    capture: true,
+  })),
 ].filter((step) => only.length === 0 || only.includes(step.name));
 
 for (const dir of workspaces) rmSync(join(dir, ".reports"), { recursive: true, force: true });
@@ -80,9 +85,13 @@ for (const step of steps) {
   total.failed += counts.failed;
   total.skipped += counts.skipped;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  summary.push(`${ok && counts.failed === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(10)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(3)} failed ${String(counts.skipped).padStart(3)} skipped  ${seconds}s`);
+  summary.push(
+    `${ok && counts.failed === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(10)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(3)} failed ${String(counts.skipped).padStart(3)} skipped  ${seconds}s`,
+  );
 }
 
 process.stdout.write(`\n=== summary\n${summary.join("\n")}\n\n`);
-process.stdout.write(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}\n`);
+process.stdout.write(
+  `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}\n`,
+);
 process.exit(total.failed === 0 ? 0 : 1);

@@ -12,7 +12,9 @@ await build({
   minify: true,
   sourcemap: "linked",
   // Some bundled CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
   legalComments: "linked",
   logLevel: "warning",
 });

@@ -13,7 +13,12 @@ const repoRoot = join(appDir, "../..");
 function sourceHash(): string {
   const hash = createHash("sha256");
   const roots = ["apps/web/src", "apps/web/public", "packages/ui/src"];
-  const files = ["apps/web/next.config.ts", "apps/web/package.json", "packages/ui/package.json", "pnpm-lock.yaml"];
+  const files = [
+    "apps/web/next.config.ts",
+    "apps/web/package.json",
+    "packages/ui/package.json",
+    "pnpm-lock.yaml",
+  ];
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
@@ -21,7 +26,12 @@ function sourceHash(): string {
   const all = [...roots.flatMap((r) => walk(join(repoRoot, r))), ...files.map((f) => join(repoRoot, f))]
     .map((f) => relative(repoRoot, f))
     .sort();
-  for (const file of all) hash.update(file).update("\0").update(readFileSync(join(repoRoot, file))).update("\0");
+  for (const file of all)
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(repoRoot, file)))
+      .update("\0");
   return hash.digest("hex").slice(0, 20);
 }
 

@@ -9,7 +9,9 @@ function intFromEnv(name, fallback, min, max) {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    process.stderr.write(`web: invalid configuration: ${name} must be an integer from ${min} to ${max}, got "${raw}"\n`);
+    process.stderr.write(
+      `web: invalid configuration: ${name} must be an integer from ${min} to ${max}, got "${raw}"\n`,
+    );
     process.exit(1);
   }
   return value;

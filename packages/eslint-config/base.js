@@ -29,7 +29,10 @@ export function envOnlyIn(allow) {
 export const plainJavaScript = {
   files: ["**/*.{js,mjs,cjs}"],
   ...tseslint.configs.disableTypeChecked,
-  rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/consistent-type-imports": "off" },
+  rules: {
+    ...tseslint.configs.disableTypeChecked.rules,
+    "@typescript-eslint/consistent-type-imports": "off",
+  },
 };
 
 export default tseslint.config(

@@ -42,7 +42,13 @@ const requireJson: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function createServer({ store, logger, webOrigin, readiness = { ready: true }, bodyLimit = "16kb" }: ServerOptions) {
+export function createServer({
+  store,
+  logger,
+  webOrigin,
+  readiness = { ready: true },
+  bodyLimit = "16kb",
+}: ServerOptions) {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
@@ -56,7 +62,10 @@ export function createServer({ store, logger, webOrigin, readiness = { ready: tr
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const path = req.originalUrl.split("?")[0];
-      logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, "request");
+      logger.info(
+        { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+        "request",
+      );
     });
     next();
   });
@@ -77,7 +86,10 @@ export function createServer({ store, logger, webOrigin, readiness = { ready: tr
   notes.post("/", requireJson, express.json({ limit: bodyLimit, strict: true }), async (req, res) => {
     const parsed = noteInput.safeParse(req.body);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+      const issues = parsed.error.issues.map((i) => ({
+        field: i.path.join(".") || "(body)",
+        message: i.message,
+      }));
       const first = issues[0]!;
       res.status(400).json(problem("validation_failed", `${first.field} ${first.message}`, { issues }));
       return;
@@ -127,7 +139,9 @@ export function createServer({ store, logger, webOrigin, readiness = { ready: tr
     };
     const [code, message] =
       (typeof e.type === "string" ? known[e.type] : undefined) ??
-      (status === 500 ? ["internal_error", "something went wrong on our side"] : ["bad_request", "the request is malformed"]);
+      (status === 500
+        ? ["internal_error", "something went wrong on our side"]
+        : ["bad_request", "the request is malformed"]);
     res.status(status).json(problem(code, message));
   };
   app.use(onError);

@@ -4,5 +4,9 @@ export type { Logger };
 
 /** JSON lines on stdout: what log collectors expect from a container. */
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: "api" }, redact: ["req.headers.authorization", "req.headers.cookie"] });
+  return pino({
+    level,
+    base: { service: "api" },
+    redact: ["req.headers.authorization", "req.headers.cookie"],
+  });
 }

@@ -21,7 +21,15 @@ describe.runIf(enabled)("home page in Chromium against the production build", ()
       executablePath: harness.chromiumPath,
       headless: true,
       // Root in CI containers, and a closed network: no sandbox, and no background traffic.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
     });
     page = await browser.newPage();
   });
@@ -43,7 +51,9 @@ describe.runIf(enabled)("home page in Chromium against the production build", ()
 
     const response = await page.goto(web.url);
     expect(response?.status()).toBe(200);
-    await expect.poll(() => page.getByRole("region", { name: "Notes from the API" }).textContent()).toContain(text);
+    await expect
+      .poll(() => page.getByRole("region", { name: "Notes from the API" }).textContent())
+      .toContain(text);
     // The seed note the API starts with is there too, and the count matches what the API says.
     const { notes } = (await (await fetch(`${api.url}/notes`)).json()) as { notes: { text: string }[] };
     expect(await page.locator("[data-note-id]").count()).toBe(notes.length);
@@ -86,6 +96,8 @@ describe.runIf(enabled)("home page in Chromium against the production build", ()
     await api.stop();
     const response = await page.goto(web.url);
     expect(response?.status()).toBe(200);
-    await expect.poll(() => page.getByTestId("api-error").textContent()).toMatch(/Could not load notes: .*unreachable/);
+    await expect
+      .poll(() => page.getByTestId("api-error").textContent())
+      .toMatch(/Could not load notes: .*unreachable/);
   });
 });

@@ -68,7 +68,11 @@ describe("web graceful shutdown", () => {
   });
 
   it("refuses a bad WEB_PORT with a clear message and exit 1", () => {
-    const result = spawnSync(process.execPath, [webEntry], { env: { NODE_ENV: "production", WEB_PORT: "http" }, encoding: "utf8", timeout: 15_000 });
+    const result = spawnSync(process.execPath, [webEntry], {
+      env: { NODE_ENV: "production", WEB_PORT: "http" },
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("WEB_PORT must be an integer");
   });

@@ -44,7 +44,10 @@ export interface Running {
 
 function run(entry: string, env: Record<string, string>): Omit<Running, "url"> {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (pnpm build)`);
-  const child = spawn(process.execPath, [entry], { env: { NODE_ENV: "production", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [entry], {
+    env: { NODE_ENV: "production", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -60,7 +63,11 @@ function run(entry: string, env: Record<string, string>): Omit<Running, "url"> {
   };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms = 20_000,
+): Promise<T> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const value = await probe();

@@ -32,13 +32,22 @@ describe("listNotes", () => {
   });
 
   it("turns an API error into ApiError with the API's code and message", async () => {
-    handler = (_r, _b, res) => json(res, 503, { error: "shutting_down", message: "the server is shutting down" });
-    await expect(listNotes(base)).rejects.toMatchObject({ status: 503, code: "shutting_down", message: "the server is shutting down" });
+    handler = (_r, _b, res) =>
+      json(res, 503, { error: "shutting_down", message: "the server is shutting down" });
+    await expect(listNotes(base)).rejects.toMatchObject({
+      status: 503,
+      code: "shutting_down",
+      message: "the server is shutting down",
+    });
   });
 
   it("copes with an error body that isn't JSON", async () => {
     handler = (_r, _b, res) => res.writeHead(500).end("<html>oops</html>");
-    await expect(listNotes(base)).rejects.toMatchObject({ status: 500, code: "api_error", message: "the API answered 500" });
+    await expect(listNotes(base)).rejects.toMatchObject({
+      status: 500,
+      code: "api_error",
+      message: "the API answered 500",
+    });
   });
 
   it("reports an unreachable API as 502 api_unreachable", async () => {
@@ -61,7 +70,12 @@ describe("createNote", () => {
   });
 
   it("passes the API's validation error through", async () => {
-    handler = (_r, _b, res) => json(res, 400, { error: "validation_failed", message: "text must not be empty" });
-    await expect(createNote("", base)).rejects.toMatchObject({ status: 400, code: "validation_failed", message: "text must not be empty" });
+    handler = (_r, _b, res) =>
+      json(res, 400, { error: "validation_failed", message: "text must not be empty" });
+    await expect(createNote("", base)).rejects.toMatchObject({
+      status: 400,
+      code: "validation_failed",
+      message: "text must not be empty",
+    });
   });
 });

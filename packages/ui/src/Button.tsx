@@ -17,7 +17,14 @@ const variants: Record<ButtonVariant, string> = {
 };
 
 /** A styled `<button>`: type="button" unless told otherwise, so it never submits a form by accident. */
-export function Button({ variant = "primary", busy = false, type = "button", disabled, children, ...rest }: ButtonProps) {
+export function Button({
+  variant = "primary",
+  busy = false,
+  type = "button",
+  disabled,
+  children,
+  ...rest
+}: ButtonProps) {
   return (
     <button
       {...rest}
@@ -38,7 +45,10 @@ function cssText(text: string): Record<string, string> {
   for (const rule of text.split(";")) {
     const i = rule.indexOf(":");
     if (i <= 0) continue;
-    const prop = rule.slice(0, i).trim().replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const prop = rule
+      .slice(0, i)
+      .trim()
+      .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     style[prop] = rule.slice(i + 1).trim();
   }
   return style;

@@ -11,7 +11,12 @@ export function Card({ title, children, footer }: CardProps) {
   return (
     <section
       aria-label={title}
-      style={{ border: "1px solid #e5e7eb", borderRadius: "0.75rem", padding: "1rem 1.25rem", marginBlock: "1rem" }}
+      style={{
+        border: "1px solid #e5e7eb",
+        borderRadius: "0.75rem",
+        padding: "1rem 1.25rem",
+        marginBlock: "1rem",
+      }}
     >
       <h2 style={{ marginTop: 0, fontSize: "1.125rem" }}>{title}</h2>
       {children}

@@ -36,7 +36,11 @@ export function NoteForm() {
   }
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} aria-label="Add a note" style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+    <form
+      onSubmit={(e) => void onSubmit(e)}
+      aria-label="Add a note"
+      style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}
+    >
       <input
         name="text"
         aria-label="Note text"

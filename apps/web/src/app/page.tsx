@@ -18,8 +18,13 @@ export default async function Home() {
   return (
     <main>
       <h1>nix-sample</h1>
-      <p>A Next.js page rendered on the server with data from the Express API, using the shared UI package.</p>
-      <Card title="Notes from the API" footer={problem ? undefined : `${notes.length} note${notes.length === 1 ? "" : "s"}`}>
+      <p>
+        A Next.js page rendered on the server with data from the Express API, using the shared UI package.
+      </p>
+      <Card
+        title="Notes from the API"
+        footer={problem ? undefined : `${notes.length} note${notes.length === 1 ? "" : "s"}`}
+      >
         {problem ? (
           <p role="alert" data-testid="api-error">
             Could not load notes: {problem}
