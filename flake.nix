@@ -1,0 +1,56 @@
+# nix-sample's flake: a table of contents. The work lives in small files under ./nix.
+#
+#   nix develop --impure          devShells.default  (also .#dev-web, .#dev-api)   nix/shells.nix, nix/shell.nix
+#   nix build                     packages.default: a directory with both image archives
+#   nix build .#image-web         one OCI image (docker-archive, gzip)               nix/image.nix
+#   nix build .#web / .#api       the apps' runtime trees                            nix/web.nix, nix/api.nix
+#   nix fmt                       nixfmt over the repo                               formatter
+#   nix flake check               builds the apps and images (shells are impure: not checked)
+#
+# Image settings (ports, user, env, labels, cmd) are plain data in nix/image-settings.nix.
+# The pnpm dependency hash lives in nix/pnpm-deps-hash; scripts/update-pnpm-hash.sh rewrites it.
+# Packages and images are Linux-only; the dev shells also run on macOS.
+{
+  description = "nix-sample: pnpm + Turborepo monorepo (Next.js web, Express API) with devenv shells and docker-free OCI images";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
+    devenv.url = "github:cachix/devenv/v2.2.2";
+    devenv.inputs.nixpkgs.follows = "nixpkgs";
+  };
+
+  outputs =
+    { self, nixpkgs, ... }@inputs:
+    let
+      linux = [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+      darwin = [
+        "x86_64-darwin"
+        "aarch64-darwin"
+      ];
+      forSystems = systems: f: nixpkgs.lib.genAttrs systems (system: f system nixpkgs.legacyPackages.${system});
+    in
+    {
+      packages = forSystems linux (_system: pkgs: import ./nix/packages.nix { inherit pkgs; });
+
+      devShells = forSystems (linux ++ darwin) (_system: pkgs: import ./nix/shells.nix { inherit pkgs inputs; });
+
+      # nixfmt-tree: nixfmt (the RFC 166 formatter; `nixfmt-rfc-style` is only a deprecated alias at 26.05)
+      # wrapped in treefmt, so a bare `nix fmt` formats the whole tree instead of waiting on stdin.
+      formatter = forSystems (linux ++ darwin) (_system: pkgs: pkgs.nixfmt-tree);
+
+      # What `nix flake check` builds: both apps and both images (the default directory only links them).
+      checks = forSystems linux (
+        system: _pkgs: {
+          inherit (self.packages.${system})
+            web
+            api
+            image-web
+            image-api
+            ;
+        }
+      );
+    };
+}

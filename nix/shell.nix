@@ -1,0 +1,75 @@
+# The devenv module every dev shell shares (devShells.default, dev-web, dev-api).
+# `app` is null for the whole-repo shell, or "web" / "api" for an app's own shell.
+# Options used: packages, env, enterShell (devenv.sh/reference/options).
+{
+  workspace,
+  settings,
+  app ? null,
+}:
+{ pkgs, ... }:
+let
+  inherit (settings) web api;
+  url = port: "http://localhost:${toString port}";
+
+  # Development defaults per app (the images set their own in nix/image-settings.nix). devenv exports
+  # them on entry, replacing same-named variables of the shell you came from.
+  appEnv = {
+    web = {
+      WEB_PORT = toString web.port;
+      API_URL = "http://127.0.0.1:${toString api.port}";
+    };
+    api = {
+      API_PORT = toString api.port;
+      API_HOST = "127.0.0.1";
+      WEB_ORIGIN = url web.port;
+    };
+  };
+
+  welcome = {
+    repo = ''
+      nix-sample dev shell: node $(node --version), pnpm $(pnpm --version)
+        pnpm install                 install the workspace
+        pnpm dev                     web on ${url web.port}, API on ${url api.port}
+        pnpm build | test | lint     through turbo
+        nix build                    both images into ./result/ (Linux)
+        scripts/update-pnpm-hash.sh  after pnpm-lock.yaml changes
+    '';
+    web = ''
+      nix-sample web shell (apps/web): node $(node --version), pnpm $(pnpm --version)
+        pnpm dev                     Next.js on ${url web.port} (API_URL=$API_URL)
+        pnpm build                   standalone tree in .next/standalone
+        nix build ../..#image-web    the web image (Linux)
+    '';
+    api = ''
+      nix-sample API shell (apps/api): node $(node --version), pnpm $(pnpm --version)
+        pnpm dev                     API on ${url api.port} (GET /health)
+        pnpm build                   bundle in dist/index.mjs
+        nix build ../..#image-api    the API image (Linux)
+    '';
+  };
+in
+{
+  packages = [
+    workspace.nodejs
+    workspace.pnpm
+    pkgs.git
+    pkgs.jq
+    pkgs.skopeo
+  ];
+
+  env =
+    workspace.buildEnv
+    // {
+      # nixpkgs' pnpm_10 is a 10.x that need not equal package.json's packageManager pin; without this,
+      # pnpm 10 would download the pinned version on first use. It only warns about the mismatch.
+      npm_config_manage_package_manager_versions = "false";
+      # pnpm (like corepack) honours this: a packageManager pin for another version never stops a command.
+      COREPACK_ENABLE_STRICT = "0";
+    }
+    // (if app == null then appEnv.web // appEnv.api else appEnv.${app});
+
+  enterShell = ''
+    cat <<WELCOME
+    ${welcome.${if app == null then "repo" else app}}WELCOME
+  '';
+}

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# The offline rehearsal of the in-Nix builds, one step per call (tests/nix/run.sh runs them in order):
+#
+#   rehearse.sh pnpm           put pnpm (package.json's packageManager version) in the test cache
+#   rehearse.sh switch         the shells' variable stops pnpm 10 from switching to the pinned version
+#   rehearse.sh fetch          what fetchPnpmDeps does, network allowed: `pnpm install --force` into an
+#                              empty store, its fixup, the reproducible pnpm-store.tar.zst
+#   rehearse.sh build N        round N: a clean copy of the flake's build source, then sandbox-build.sh
+#                              in `unshare -n` as uid 65534 (HOME unwritable, source read-only)
+#   rehearse.sh compare        rounds 1 and 2 must be identical (content hashes, x bit, links), but
+#                              for Next.js's per-build secrets (listed)
+#   rehearse.sh trees          the runtime trees look as the images expect
+#   rehearse.sh serve          serve-check.sh in `unshare -n -m`: the trees serve, as the images run them
+#
+# Environment (set by run.sh): WORK (scratch), EVAL (the flake's evaluated outputs, JSON), NODE (node 22),
+# TEST_CACHE (pnpm and the fetched store, reused across runs while the lockfile is unchanged).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+: "${WORK:?}" "${EVAL:?}" "${NODE:?}" "${TEST_CACHE:?}"
+
+system="$(uname -m)-linux"
+packages="$EVAL/packages.json"
+src=$(jq -r --arg s "$system" '.[$s].web.src' "$packages")   # the filtered source, as Nix copies it
+pnpm_version=$(jq -r '.packageManager | sub("^pnpm@"; "")' "$src/package.json")
+pnpm_dir="$TEST_CACHE/pnpm-$pnpm_version"
+build_uid=65534
+PATH="$(dirname "$NODE"):$pnpm_dir/node_modules/.bin:/usr/sbin:/usr/bin:/sbin:/bin"
+export PATH
+
+# The variables the fetcher and pnpmConfigHook set with `pnpm config set` (pnpm 10 reads npm_config_*).
+case "$(uname -m)" in x86_64) npm_arch=x64 ;; aarch64) npm_arch=arm64 ;; *) npm_arch=$(uname -m) ;; esac
+store_key=$(cat "$src/pnpm-lock.yaml" "$src/pnpm-workspace.yaml" "$src/package.json" | sha256sum | cut -c1-16)
+fetched="$TEST_CACHE/pnpm-deps-$pnpm_version-$store_key" # like the FOD's $out: .fetcher-version, pnpm-store.tar.zst
+
+step_pnpm() {
+  if [ ! -x "$pnpm_dir/node_modules/.bin/pnpm" ]; then
+    mkdir -p "$pnpm_dir"
+    npm install --prefix "$pnpm_dir" --no-audit --no-fund --loglevel=error "pnpm@$pnpm_version" >&2
+  fi
+  [ "$(pnpm --version)" = "$pnpm_version" ]
+  echo "pnpm $pnpm_version on node $(node --version)"
+}
+
+# nixpkgs' pnpm_10 need not be the pinned 10.x: a pnpm of another 10.x must run without downloading.
+step_switch() {
+  local var other_dir d out
+  var=$(jq -r '.["x86_64-linux"].default.env.npm_config_manage_package_manager_versions' "$EVAL/devShells.json")
+  [ "$var" = false ]
+  other_dir="$TEST_CACHE/pnpm-10.34.4" # the pnpm_10 of a recent nixpkgs (../shared/nix/NIXPKGS.md)
+  [ -x "$other_dir/node_modules/.bin/pnpm" ] ||
+    npm install --prefix "$other_dir" --no-audit --no-fund --loglevel=error pnpm@10.34.4 >&2
+  d=$(mktemp -d "$WORK/switch.XXXX")
+  cp "$src/package.json" "$d/"
+  out=$(cd "$d" && HOME="$d" npm_config_manage_package_manager_versions="$var" unshare -n "$other_dir/node_modules/.bin/pnpm" --version)
+  echo "with the shell's variable, offline: pnpm --version = $out"
+  [ "$out" = 10.34.4 ]
+  if out=$(cd "$d" && HOME="$d" timeout 60 unshare -n "$other_dir/node_modules/.bin/pnpm" --version 2>&1); then
+    echo "without it pnpm did not try to switch ($out): the variable is not what keeps it offline"
+    return 1
+  fi
+  echo "without it, pnpm tries to fetch pnpm@$pnpm_version (fails offline): ${out%%$'\n'*}"
+}
+
+step_fetch() {
+  if [ -f "$fetched/pnpm-store.tar.zst" ]; then
+    echo "reusing $fetched (same lockfile, same pnpm)"
+  else
+    rm -rf "$TEST_CACHE"/pnpm-deps-* # keep one fetched store only
+    local f="$WORK/fetch" store
+    store="$f/store"
+    mkdir -p "$f/home" "$store" "$f.out"
+    cp -R "$src" "$f/source"
+    chmod -R u+w "$f/source"
+    (
+      # pkgs/build-support/node/fetch-pnpm-deps/default.nix, installPhase (temp HOME, as there)
+      cd "$f/source"
+      export HOME="$f/home"
+      pnpm config set manage-package-manager-versions false
+      pnpm config set store-dir "$store"
+      pnpm config set side-effects-cache false
+      pnpm config set update-notifier false
+      pnpm install --force --ignore-scripts --frozen-lockfile
+    ) >"$f.log" 2>&1 || { tail -n 30 "$f.log"; return 1; }
+    echo 3 >"$f.out/.fetcher-version"
+    # … and its fixupPhase
+    rm -rf "$store"/{v3,v10}/tmp "$store"/{v3,v10}/projects
+    find "$store" -name '*.json' -print0 | while IFS= read -r -d '' j; do
+      jq --sort-keys 'del(.. | .checkedAt?)' "$j" >"$j.tmp" && mv "$j.tmp" "$j"
+    done
+    find "$store" -type f -name '*-exec' -print0 | xargs -0r chmod 555
+    find "$store" -type f -not -name '*-exec' -print0 | xargs -0r chmod 444
+    find "$store" -type d -print0 | xargs -0r chmod 555
+    (cd "$store" && tar --sort=name --mtime=@315532800 --owner=0 --group=0 --numeric-owner \
+      --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
+      --zstd -cf "$f.out/pnpm-store.tar.zst" .)
+    chmod -R u+w "$store" && rm -rf "$store" "$f/source"
+    mkdir -p "$TEST_CACHE" && mv "$f.out" "$fetched"
+    nix --offline hash path "$fetched" >"$fetched.nar-hash"
+  fi
+  echo "store tarball: $(du -h "$fetched/pnpm-store.tar.zst" | cut -f1)"
+  # The hash Nix would compute if its tar, zstd and pnpm wrote the same bytes as Debian's do here: an
+  # estimate (nixpkgs' tar/zstd/pnpm versions differ), never a test failure.
+  echo "NAR hash of this store: $(cat "$fetched.nar-hash"); nix/pnpm-deps-hash: $(cat "$repo/nix/pnpm-deps-hash")"
+}
+
+# Directories the builds write, the only writable places in the read-only source: node_modules of the
+# root and of every workspace package (pnpm install), apps/web/.next (next build), apps/web/next-env.d.ts
+# (next build regenerates it), apps/api/dist (esbuild). Anything else written fails the round.
+writable_paths() {
+  local s=$1 d
+  echo "$s/node_modules"
+  for d in "$s"/apps/* "$s"/packages/*; do [ -f "$d/package.json" ] && echo "$d/node_modules"; done
+  echo "$s/apps/web/.next"
+  echo "$s/apps/api/dist"
+}
+
+step_build() {
+  local n=$1 b="$WORK/build" # one fixed path for every round, as Nix builds in /build/source
+  rm -rf "$b" "$WORK/round$n"
+  mkdir -p "$b/tmp" "$b/out" "$b/store"
+  cp -R "$src" "$b/source"
+  chmod -R u+w "$b/source" # unpackPhase makes its copy writable; here the next lines decide
+  jq --arg s "$system" '{web: .[$s].web, api: .[$s].api}' "$packages" >"$b/phases.json"
+  chown -R root:root "$b/source"
+  chmod -R a-w,a+rX "$b/source"
+  local p
+  while read -r p; do
+    mkdir -p "$p"
+    chown "$build_uid:$build_uid" "$p"
+  done < <(writable_paths "$b/source")
+  touch "$b/source/apps/web/next-env.d.ts"
+  chown "$build_uid:$build_uid" "$b/source/apps/web/next-env.d.ts" "$b/tmp" "$b/out" "$b/store"
+  chmod 0755 "$WORK" "$b"
+
+  local rc=0
+  unshare -n setpriv --reuid=$build_uid --regid=$build_uid --clear-groups \
+    env -i PATH="$PATH" HOME=/homeless-shelter TMPDIR="$b/tmp" \
+    NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 \
+    npm_config_store_dir="$b/store" npm_config_manage_package_manager_versions=false \
+    npm_config_package_import_method=clone-or-copy \
+    npm_config_arch="$npm_arch" npm_config_platform=linux \
+    bash "$here/sandbox-build.sh" "$b/source" "$fetched/pnpm-store.tar.zst" "$b/store" "$b/out" "$b/phases.json" \
+    >"$WORK/round$n.log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    tail -n 40 "$WORK/round$n.log"
+    return 1
+  fi
+  grep '^==' "$WORK/round$n.log"
+  mv "$b/out" "$WORK/round$n"
+  chown -R root:root "$WORK/round$n"
+  chmod -R a-w,a+rX "$WORK/round$n"
+  # Keep round 1's build tree for `trees` (it greps it for leaked paths); clean up round 2's.
+  if [ "$n" = 1 ]; then echo "$b" >"$WORK/build-path"; fi
+  chmod -R u+w "$b" && rm -rf "$b"
+}
+
+# Next.js writes four per-build secrets (16.x: build/preview-key-utils.js, server/app-render/
+# encryption-utils-server.js): the preview-mode id and keys (prerender-manifest.json,
+# server/preview-props.json) and the Server Actions encryption key (server/server-reference-manifest.*),
+# random unless NEXT_SERVER_ACTIONS_ENCRYPTION_KEY is set and .next/cache/.previewinfo is seeded. The
+# comparison blanks exactly those values; anything else that differs fails.
+secret_keys='previewModeId|previewModeSigningKey|previewModeEncryptionKey|encryptionKey'
+normalize() { sed -E "s/((${secret_keys})\\\\?\"[[:space:]]*:[[:space:]]*\\\\?\")[^\"\\\\]*/\1<per-build secret>/g" "$1"; }
+
+manifest() { # every entry: type, x bit, sha256 (of the secret-blanked content) or link target
+  (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do
+    if [ -L "$p" ]; then
+      printf 'l %s -> %s\n' "$p" "$(readlink "$p")"
+    elif [ -d "$p" ]; then
+      printf 'd %s\n' "$p"
+    else
+      printf 'f%s %s %s\n' "$([ -x "$p" ] && echo x || echo -)" "$p" "$(normalize "$p" | sha256sum | cut -c1-64)"
+    fi
+  done)
+}
+
+step_compare() {
+  local app secrets
+  for app in web api; do
+    manifest "$WORK/round1/$app" >"$WORK/manifest1-$app"
+    manifest "$WORK/round2/$app" >"$WORK/manifest2-$app"
+    if ! diff -u "$WORK/manifest1-$app" "$WORK/manifest2-$app" >"$WORK/diff-$app"; then
+      echo "$app differs between two clean builds:"
+      head -n 40 "$WORK/diff-$app"
+      return 1
+    fi
+    secrets=$(cd "$WORK/round1/$app" && find . -type f -print0 | { xargs -0r grep -lE "$secret_keys" || true; } |
+      while IFS= read -r f; do cmp -s "$f" "$WORK/round2/$app/$f" || echo "$f"; done)
+    echo "$app: $(wc -l <"$WORK/manifest1-$app") entries, identical in both rounds${secrets:+ except the per-build secrets of Next.js in:}"
+    [ -z "$secrets" ] || while IFS= read -r f; do echo "  $f"; done <<<"$secrets"
+  done
+}
+
+step_trees() {
+  local web="$WORK/round1/web" api="$WORK/round1/api" cache_dir link bad build
+  cache_dir=$(jq -r --arg s "$system" '.[$s].web.cacheDir' "$packages")
+  for f in apps/web/server.js apps/web/start.mjs apps/web/.next/BUILD_ID apps/web/.next/static apps/web/public; do
+    [ -e "$web/$f" ] || { echo "web tree lacks $f"; return 1; }
+  done
+  link=$(readlink "$web/apps/web/.next/cache")
+  [ "$link" = "$cache_dir" ] || { echo "apps/web/.next/cache -> '$link', expected $cache_dir"; return 1; }
+  # No other link may leave the tree (absolute, or climbing out): Nix would keep it dangling.
+  bad=$(cd "$web" && find . -type l ! -path ./apps/web/.next/cache -print0 | while IFS= read -r -d '' l; do
+    t=$(readlink "$l")
+    case "$t" in /*) echo "$l -> $t" ;; *) r=$(realpath -m "$(dirname "$l")/$t"); case "$r" in "$PWD"/*) ;; *) echo "$l -> $t" ;; esac ;; esac
+  done)
+  [ -z "$bad" ] || { echo "links leaving the web tree:"; echo "$bad"; return 1; }
+  if [ ! -f "$api/index.mjs" ] || [ -e "$api/node_modules" ]; then
+    echo "api tree: want index.mjs and no node_modules"
+    ls -la "$api"
+    return 1
+  fi
+  # Nothing may point at the build's tools (node, pnpm, its store): in Nix those would be store
+  # references, dragging the full nodejs or the pnpm store into the image.
+  bad=$(grep -rlF -e "$(dirname "$NODE")" -e "$pnpm_dir" -e "$fetched" "$web" "$api" 2>/dev/null || true)
+  [ -z "$bad" ] || { echo "outputs mention the build tools:"; echo "$bad"; return 1; }
+  build=$(cat "$WORK/build-path")
+  bad=$(grep -rlF "$build" "$web" "$api" 2>/dev/null | sed "s|^$WORK/round1/||" || true)
+  if [ -n "$bad" ]; then
+    echo "files naming the build directory (in Nix: /build/source, the same in every build):"
+    echo "$bad"
+  fi
+  echo "web tree $(du -sh "$web" | cut -f1), api tree $(du -sh "$api" | cut -f1)"
+}
+
+step_serve() {
+  local logs="$WORK/serve-logs" images="$WORK/images.json"
+  mkdir -p "$logs"
+  jq --arg s "$system" '.[$s] | {
+      "image-web": (.["image-web"] + {entry: .web.entry}),
+      "image-api": (.["image-api"] + {entry: .api.entry})
+    }' "$packages" >"$images"
+  unshare -n -m bash "$here/serve-check.sh" "$NODE" "$WORK/round1/web" "$WORK/round1/api" "$images" "$logs"
+}
+
+step=$1
+shift
+"step_$step" "$@"

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Starts the built trees the way the images run them and checks they serve: run by tests/nix/run.sh as
+# root inside `unshare -n -m` (a private network with only loopback, a private mount table).
+#
+#   serve-check.sh NODE WEB_TREE API_TREE IMAGES_JSON LOG_DIR
+#
+# Each server gets exactly its image's Env (IMAGES_JSON: config.Env of image-web/image-api evaluated from
+# the flake) and nothing else (env -i: no PATH, no HOME), runs as the image's User, and is started with
+# the image's Cmd, node swapped for NODE and the store path for the rehearsal's tree. The trees are
+# root-owned and read-only; only /tmp and the web's cache directory (a tmpfs here, owned by the image
+# user as fakeRootCommands makes it) are writable.
+set -euo pipefail
+node=$1 web=$2 api=$3 images=$4 logs=$5
+
+ip link set lo up
+
+user=$(jq -r '.["image-web"].config.User' "$images")
+cache_dir=$(readlink "$web/apps/web/.next/cache")
+mount -t tmpfs -o mode=0755 tmpfs "$(dirname "$cache_dir")"
+mkdir -p "$cache_dir"
+chown "$user" "$cache_dir"
+chmod 0700 "$cache_dir"
+
+pids=()
+stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap stop_all EXIT
+
+started=
+start() { # start NAME TREE [bare]: sets $started to the server's pid; bare = no environment at all
+  local name=$1 tree=$2 image="image-$1" entry env=()
+  entry=$(jq -r --arg i "$image" '.[$i].entry' "$images")
+  [ "${3:-}" = bare ] || mapfile -t env < <(jq -r --arg i "$image" '.[$i].config.Env[]' "$images")
+  setpriv --reuid="${user%:*}" --regid="${user#*:}" --clear-groups \
+    env -i "${env[@]}" "$node" "$tree/$entry" >>"$logs/$name.log" 2>&1 &
+  started=$!
+  pids+=("$started")
+}
+
+wait_http() { # wait_http URL: up to 30 s
+  for _ in $(seq 150); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "no answer from $1"
+  return 1
+}
+
+port_of() { jq -r --arg i "$1" '.[$i].config.ExposedPorts | keys[0] | split("/")[0]' "$images"; }
+api_port=$(port_of image-api)
+web_port=$(port_of image-web)
+
+stop() { # stop PID: SIGTERM, then it must drain and exit 0 within 20 s
+  local rc=0
+  kill -TERM "$1"
+  timeout 20 tail --pid="$1" -f /dev/null || { echo "pid $1 still running 20 s after SIGTERM"; exit 1; }
+  wait "$1" || rc=$?
+  [ "$rc" -eq 0 ] || { echo "pid $1 exited $rc after SIGTERM"; cat "$logs"/*.log; exit 1; }
+}
+
+# 1. No environment at all: the apps' own defaults must agree with the image settings (the image's ports,
+#    the web's default API_URL reaching the API's default address).
+start api "$api" bare
+api_pid=$started
+wait_http "http://127.0.0.1:$api_port/health" || { echo "API defaults: not on the image port $api_port"; cat "$logs/api.log"; exit 1; }
+ss -Hltn "sport = :$api_port" | grep -q '127.0.0.1:' || { echo "API default host is not loopback"; ss -ltn; exit 1; }
+start web "$web" bare
+web_pid=$started
+wait_http "http://127.0.0.1:$web_port/" || { echo "web defaults: not on the image port $web_port"; cat "$logs/web.log"; exit 1; }
+stop "$web_pid"
+stop "$api_pid"
+pids=()
+echo "with no environment: API on 127.0.0.1:$api_port, web on :$web_port (the images' ports)"
+
+# 2. Exactly the images' Env.
+
+start api "$api"
+api_pid=$started
+wait_http "http://127.0.0.1:$api_port/health" || { cat "$logs/api.log"; exit 1; }
+health=$(curl -fsS "http://127.0.0.1:$api_port/health")
+echo "api /health: $health"
+jq -e '.status == "ok"' <<<"$health" >/dev/null
+# The image's API_HOST=0.0.0.0 must make it listen on every interface, on the image's exposed port.
+ss -Hltn "sport = :$api_port" | grep -q '0.0.0.0:' || { echo "API not on 0.0.0.0:$api_port"; ss -ltn; exit 1; }
+
+note="rehearsal note $RANDOM$RANDOM"
+curl -fsS -H 'content-type: application/json' -d "{\"text\":\"$note\"}" "http://127.0.0.1:$api_port/notes" >/dev/null
+
+start web "$web"
+web_pid=$started
+wait_http "http://127.0.0.1:$web_port/" || { cat "$logs/web.log"; exit 1; }
+page=$(curl -fsS "http://127.0.0.1:$web_port/")
+grep -qF "$note" <<<"$page" || { echo "web page lacks the API's note '$note'"; head -c 2000 <<<"$page"; exit 1; }
+echo "web / shows the note created through the API"
+ss -Hltn "sport = :$web_port" | grep -q '0.0.0.0:' || { echo "web not on 0.0.0.0:$web_port"; exit 1; }
+
+# SIGTERM: both drain and exit 0 (the images have no init; node is PID 1 there).
+stop "$web_pid"
+stop "$api_pid"
+pids=()
+echo "both exited 0 on SIGTERM"
+echo "cache dir after serving: $(find "$cache_dir" -mindepth 1 | wc -l) entries"

@@ -1,0 +1,41 @@
+# The handful of nixpkgs lib functions the flake uses, with nixpkgs' semantics (lib/attrsets.nix,
+# lib/lists.nix, lib/strings.nix, lib/trivial.nix). Anything else is missing on purpose: using a new
+# lib function means adding it here, after reading its source.
+let
+  lib = rec {
+    genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
+    mapAttrsToList = f: attrs: map (name: f name attrs.${name}) (builtins.attrNames attrs);
+    optional = cond: elem: if cond then [ elem ] else [ ];
+    concatMapStrings = f: list: builtins.concatStringsSep "" (map f list);
+    hasPrefix =
+      pref: str: builtins.substring 0 (builtins.stringLength pref) str == pref;
+    removePrefix =
+      pref: str:
+      if hasPrefix pref str then
+        builtins.substring (builtins.stringLength pref) (builtins.stringLength str) str
+      else
+        str;
+    hasSuffix =
+      suf: str:
+      let
+        l = builtins.stringLength str;
+        s = builtins.stringLength suf;
+      in
+      l >= s && builtins.substring (l - s) s str == suf;
+    removeSuffix =
+      suf: str:
+      if hasSuffix suf str then
+        builtins.substring 0 (builtins.stringLength str - builtins.stringLength suf) str
+      else
+        str;
+    # lib/sources.nix: the file's contents without the trailing newline.
+    fileContents = file: removeSuffix "\n" (builtins.readFile file);
+    platforms = {
+      linux = [
+        "x86_64-linux"
+        "aarch64-linux"
+      ];
+    };
+  };
+in
+lib

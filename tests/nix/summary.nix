@@ -1,0 +1,60 @@
+# `nix eval --apply` functions (tests/nix/run.sh evaluates `.#packages`, `.#devShells`, `.#formatter`
+# and `.#checks` with the matching one): they force every output the docs name, on every system, and
+# return the parts the tests read, as JSON. Only works against the stand-in inputs in ./stub.
+let
+  names = map (d: d.name);
+  app = d: {
+    inherit (d)
+      name
+      buildPhase
+      installPhase
+      installCheckPhase
+      env
+      entry
+      cacheDir
+      ;
+    out = d.outPath;
+    src = "${d.src}";
+    inputs = names d.nativeBuildInputs;
+    dontFixup = d.dontFixup or false;
+    pnpmDeps = {
+      inherit (d.pnpmDeps)
+        name
+        fetcherVersion
+        hash
+        pnpmWorkspaces
+        ;
+      pnpm = d.pnpmDeps.pnpm.name;
+      pnpmNode = d.pnpmDeps.pnpm.nodejs.name;
+      src = "${d.pnpmDeps.src}";
+    };
+  };
+  image = d: {
+    inherit (d) name imageName imageTag;
+    inherit (d.stubArgs) config fakeRootCommands created;
+    contents = names d.stubArgs.contents;
+    passwd = builtins.concatMap (c: c.extraPasswdLines or [ ]) d.stubArgs.contents;
+  };
+  shell = s: {
+    inherit (s.config) env enterShell;
+    packages = names s.config.packages;
+  };
+in
+{
+  packages = builtins.mapAttrs (_: p: {
+    web = app p.web;
+    api = app p.api;
+    image-web = image p.image-web;
+    image-api = image p.image-api;
+    default = {
+      inherit (p.default) name;
+      entries = map (e: {
+        inherit (e) name;
+        path = e.path.name;
+      }) p.default.entries;
+    };
+  });
+  devShells = builtins.mapAttrs (_: builtins.mapAttrs (_: shell));
+  formatter = builtins.mapAttrs (_: f: f.name);
+  checks = builtins.mapAttrs (_: c: builtins.mapAttrs (_: d: d.name) c);
+}
