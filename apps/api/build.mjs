@@ -9,8 +9,10 @@ await build({
   platform: "node",
   target: "node22",
   format: "esm",
+  // Minified but with function names kept, so production stack traces stay readable without a 3.5 MB source
+  // map in the image.
   minify: true,
-  sourcemap: "linked",
+  keepNames: true,
   // Some bundled CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

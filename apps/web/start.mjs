@@ -1,6 +1,7 @@
 // The one way the built web app starts (`pnpm start`, the e2e tests, the OCI image): Next's standalone server.js
-// with our own signal handling. Next's handler ends with exit code 143; this one stops accepting, lets in-flight
-// requests finish, then exits 0 (or 1 if they outlast SHUTDOWN_TIMEOUT_MS).
+// with our own signal handling. Next's handler ends with exit code 143; this one keeps serving for
+// SHUTDOWN_DELAY_MS (default 0: time for a load balancer to stop sending), then stops accepting, lets in-flight
+// requests finish, and exits 0 (or 1 if they outlast SHUTDOWN_TIMEOUT_MS).
 // build copies this file to .next/standalone/apps/web/start.mjs, beside server.js.
 import http from "node:http";
 
@@ -18,6 +19,7 @@ function intFromEnv(name, fallback, min, max) {
 }
 
 const port = intFromEnv("WEB_PORT", 3000, 1, 65535);
+const shutdownDelayMs = intFromEnv("SHUTDOWN_DELAY_MS", 0, 0, 600_000);
 const shutdownTimeoutMs = intFromEnv("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000);
 
 // server.js reads PORT and HOSTNAME; set them from our own names so a globally exported PORT/HOSTNAME
@@ -48,21 +50,23 @@ function shutdown(signal) {
     process.stderr.write(`web: requests still running after ${shutdownTimeoutMs} ms; exiting\n`);
     for (const server of servers) server.closeAllConnections();
     process.exit(1);
-  }, shutdownTimeoutMs).unref();
-  Promise.all(
-    servers.map(
+  }, shutdownDelayMs + shutdownTimeoutMs).unref();
+  // Before Next answers: ask keep-alive clients to go away once their response is sent.
+  for (const server of servers)
+    server.prependListener("request", (_req, res) => res.setHeader("Connection", "close"));
+  setTimeout(() => {
+    const closed = servers.map(
       (server) =>
         new Promise((resolve) => {
-          // Before Next answers: ask keep-alive clients to go away once their response is sent.
-          server.prependListener("request", (_req, res) => res.setHeader("Connection", "close"));
           server.close(() => resolve());
           server.closeIdleConnections();
         }),
-    ),
-  ).then(() => {
-    process.stderr.write("web: drained; bye\n");
-    process.exit(0);
-  });
+    );
+    void Promise.all(closed).then(() => {
+      process.stderr.write("web: drained; bye\n");
+      process.exit(0);
+    });
+  }, shutdownDelayMs);
 }
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);

@@ -67,6 +67,17 @@ describe("web graceful shutdown", () => {
     expect(notes.map((n) => n.text)).toContain("sent slowly while the server shuts down");
   });
 
+  it("keeps serving for SHUTDOWN_DELAY_MS after SIGTERM, asking clients to close, then exits 0", async () => {
+    const delayed = await startWeb(api.url, { SHUTDOWN_DELAY_MS: "1500" });
+    delayed.child.kill("SIGTERM");
+    await sleep(300);
+    const during = await fetch(delayed.url);
+    expect(during.status).toBe(200);
+    expect(during.headers.get("connection")).toBe("close");
+    expect(await delayed.exit).toBe(0);
+    await expect(open(delayed.url)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
   it("refuses a bad WEB_PORT with a clear message and exit 1", () => {
     const result = spawnSync(process.execPath, [webEntry], {
       env: { NODE_ENV: "production", WEB_PORT: "http" },
