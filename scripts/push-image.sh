@@ -29,64 +29,13 @@
 # 4 login refused or registry unreachable at login, 5 push failed.
 set -euo pipefail
 
-# Empty arrays under `set -u` and ${var,,} need bash 4.4+ (the Nix dev shell
-# has it; macOS's /bin/bash 3.2 is too old).
-if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
-  echo "push-image: error: needs bash 4.4 or newer (run it in the dev shell: nix develop)" >&2
-  exit 2
-fi
-
 # The apps that have images, in one place. Image name: nix-sample-<app>.
 readonly APPS=(web api)
 readonly IMAGE_PREFIX=nix-sample-
 
 prog=push-image
-log() { printf '%s: %s\n' "$prog" "$*" >&2; }
-die() {
-  local code=$1
-  shift
-  printf '%s: error: %s\n' "$prog" "$*" >&2
-  exit "$code"
-}
-
-# Keep the password out of every child's environment: it is handed to skopeo
-# on stdin only. Unexported, it stays readable here.
-password=${REGISTRY_PASSWORD-}
-export -n REGISTRY_PASSWORD 2>/dev/null || true
-unset REGISTRY_PASSWORD
-
-# Turn a tool's error output into one line that names the likely cause
-# first, then skopeo's own words (never the password).
-explain() {
-  local host=$1 file=$2 text lower cause
-  text=$(tr '\n' ' ' <"$file" | sed -E -e 's/ +/ /g' -e 's/^ //' -e 's/ $//' \
-    -e 's/^.*level=(fatal|error) msg="(.*)"$/\2/' -e 's/\\"/"/g' -e 's/\\n/ /g' -e 's/ +$//')
-  # Masking a very short string would mangle the message; skopeo never prints
-  # the password anyway, this is only a second line of defence.
-  if [ ${#password} -ge 4 ]; then
-    text=${text//"$password"/"***"}
-  fi
-  lower=${text,,}
-  case $lower in
-    *"connection refused"* | *"no such host"* | *"i/o timeout"* | *"network is unreachable"* | *"connection reset"*)
-      cause="registry $host is unreachable" ;;
-    *"http response to https client"*)
-      cause="registry $host speaks plain http (set REGISTRY_TLS_VERIFY=false if that is intended)" ;;
-    *"invalid username/password"* | *"unauthorized"* | *"authentication required"*)
-      if [ -n "$user" ]; then
-        cause="registry $host refused the credentials of $user"
-      else
-        cause="registry $host requires a login (set REGISTRY_USER and REGISTRY_PASSWORD)"
-      fi
-      ;;
-    *"denied"* | *"forbidden"* | *"method not allowed"* | *"read-only"* | *"readonly"* | *"unsupported"*)
-      cause="registry $host refused the request" ;;
-    *"manifest unknown"* | *"name unknown"* | *"not found"*)
-      cause="registry $host has no such image" ;;
-    *) cause="registry $host returned an error" ;;
-  esac
-  printf '%s: %s' "$cause" "${text:0:300}"
-}
+# shellcheck source-path=SCRIPTDIR source=lib/registry.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"
 
 # ---- arguments and settings -------------------------------------------------
 
@@ -107,26 +56,6 @@ registry_host=${registry%%/*}
 
 tag=${TAG:-latest}
 [[ $tag =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die 2 "TAG '$tag' is not a valid image tag"
-
-user=${REGISTRY_USER-}
-if [ -n "$user" ] && [ -z "$password" ]; then
-  die 2 "REGISTRY_USER is set but REGISTRY_PASSWORD is empty"
-fi
-if [ -z "$user" ] && [ -n "$password" ]; then
-  die 2 "REGISTRY_PASSWORD is set but REGISTRY_USER is empty"
-fi
-
-# TLS stays on unless the user opts out for a plain-http (e.g. local) registry.
-tls_opts=()
-copy_tls_opts=()
-case ${REGISTRY_TLS_VERIFY:-true} in
-  true | 1 | yes) ;;
-  false | 0 | no)
-    tls_opts=(--tls-verify=false)
-    copy_tls_opts=(--dest-tls-verify=false)
-    ;;
-  *) die 2 "REGISTRY_TLS_VERIFY must be true or false, not '${REGISTRY_TLS_VERIFY}'" ;;
-esac
 
 # ---- the archive --------------------------------------------------------------
 
@@ -150,18 +79,9 @@ fi
 # A bare name would be looked up on PATH when run as a stream script.
 case $archive in */*) ;; *) archive=./$archive ;; esac
 
-# Private scratch space: the decompressed archive, the auth file and skopeo's
-# digest file live here and are removed however the script ends.
-umask 077
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/push-image.XXXXXX")
 digest_tmp=
-cleanup() {
-  rm -rf "$scratch"
-  if [ -n "$digest_tmp" ]; then rm -f "$digest_tmp"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck disable=SC2016 # evaluated by the EXIT trap in lib/registry.sh
+cleanup_extra='if [ -n "$digest_tmp" ]; then rm -f "$digest_tmp"; fi'
 
 # Some skopeo builds (Debian's 1.9) read neither gzip-compressed archives nor
 # pipes, so anything but a plain tar is first turned into one, privately.
@@ -184,20 +104,7 @@ fi
 
 # ---- login and push -------------------------------------------------------------
 
-auth_opts=()
-if [ -n "$user" ]; then
-  authfile=$scratch/auth.json
-  # Also in the environment, so nothing skopeo starts falls back to the
-  # shared default auth file.
-  export REGISTRY_AUTH_FILE=$authfile
-  auth_opts=(--authfile "$authfile")
-  log "logging in to $registry_host as $user"
-  if ! printf '%s' "$password" |
-    skopeo login "${tls_opts[@]}" "${auth_opts[@]}" --username "$user" --password-stdin "$registry_host" \
-      >/dev/null 2>"$scratch/login.err"; then
-    die 4 "login to $registry_host as $user failed: $(explain "$registry_host" "$scratch/login.err")"
-  fi
-fi
+login "$registry_host"
 
 ref=docker://$registry/$image:$tag
 log "pushing $archive to ${ref#docker://}"

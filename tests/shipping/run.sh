@@ -390,6 +390,7 @@ t "system auth file untouched" bash -c "! grep -qs '$A' /run/containers/0/auth.j
 R=$WORK/repo
 mkdir -p "$R/scripts" "$R/apps/web" "$R/apps/api" "$WORK/fakebin" "$WORK/store"
 cp "$PUSH" "$R/scripts/push-image.sh"
+cp -R "$ROOT/scripts/lib" "$R/scripts/lib"
 cp "$F/web.tar.gz" "$WORK/store/web.tar.gz"
 cp "$F/api.tar.gz" "$WORK/store/api.tar.gz"
 cat >"$WORK/fakebin/nix" <<EOF
@@ -574,7 +575,7 @@ if [ -x "$ACTIONLINT" ] && [ -x "$VALIDATOR" ] && command -v node >/dev/null && 
     t "workflows: $wf.yml passes yamllint" yamllint --strict -c "$ROOT/.yamllint.yaml" "$ROOT/.github/workflows/$wf.yml"
   done
   t "shellcheck: shipping scripts and tests are clean" shellcheck -x -P SCRIPTDIR \
-    "$PUSH" "$PRINT" "$AFFECTED" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$MAKE_FIXTURE"
+    "$PUSH" "$PRINT" "$ROOT/scripts/lib/registry.sh" "$AFFECTED" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$MAKE_FIXTURE"
 
   # lint-repo.sh on a throwaway repository: findings fail it, a missing
   # linter fails it only in CI.
