@@ -48,11 +48,11 @@ done
 $known || die 2 "unknown app '$app' (known apps: ${APPS[*]})"
 image=$IMAGE_PREFIX$app
 
-registry=${REGISTRY-}
-registry=${registry#docker://}
-registry=${registry%/}
-[ -n "$registry" ] || die 2 "REGISTRY is not set (e.g. REGISTRY=ghcr.io/<owner>/<repo>)"
-registry_host=${registry%%/*}
+destination=${REGISTRY-}
+destination=${destination#docker://}
+destination=${destination%/}
+[ -n "$destination" ] || die 2 "REGISTRY is not set (e.g. REGISTRY=ghcr.io/<owner>/<repo>)"
+registry_host=${destination%%/*}
 
 tag=${TAG:-latest}
 [[ $tag =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] || die 2 "TAG '$tag' is not a valid image tag"
@@ -106,7 +106,7 @@ fi
 
 login "$registry_host"
 
-ref=docker://$registry/$image:$tag
+ref=docker://$destination/$image:$tag
 log "pushing $archive to ${ref#docker://}"
 # skopeo's progress goes to our stderr; its errors are kept for the summary.
 if ! skopeo copy --quiet "${copy_tls_opts[@]}" "${auth_opts[@]}" \
