@@ -34,7 +34,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
     runHook postInstall
   '';
 
-  # A bundle and its source map: nothing to patch or strip.
+  # One bundle and its licence file: nothing to patch or strip.
   dontFixup = true;
 
   # The start entry must be in the tree (a renamed script would otherwise surface only in the image).
