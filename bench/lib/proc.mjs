@@ -9,6 +9,18 @@ export const repoRoot = join(import.meta.dirname, "../..");
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const now = () => performance.now();
 
+/** Keeps the last ~`limit` characters a child writes to stdout and stderr; returns a reader. */
+export function captureOutput(child, limit = 100_000) {
+  let out = "";
+  const keep = (d) => {
+    out += d;
+    if (out.length > limit) out = out.slice(-limit / 2);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  return () => out;
+}
+
 export function median(values) {
   const v = values.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
   if (v.length === 0) return undefined;
@@ -53,13 +65,7 @@ export function run(cmd, args, { cwd = repoRoot, env = {}, timeoutMs = 300_000, 
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
-    let out = "";
-    const keep = (d) => {
-      out += d;
-      if (out.length > 200_000) out = out.slice(-100_000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
+    const output = captureOutput(child, 200_000);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -74,10 +80,12 @@ export function run(cmd, args, { cwd = repoRoot, env = {}, timeoutMs = 300_000, 
       clearTimeout(timer);
       const ms = now() - started;
       if (timedOut)
-        reject(new Error(`${cmd} ${args.join(" ")} timed out after ${timeoutMs} ms\n${out.slice(-3000)}`));
+        reject(
+          new Error(`${cmd} ${args.join(" ")} timed out after ${timeoutMs} ms\n${output().slice(-3000)}`),
+        );
       else if (check && code !== 0)
-        reject(new Error(`${cmd} ${args.join(" ")} exited ${code} (cwd ${cwd})\n${out.slice(-3000)}`));
-      else resolve({ code, ms, out });
+        reject(new Error(`${cmd} ${args.join(" ")} exited ${code} (cwd ${cwd})\n${output().slice(-3000)}`));
+      else resolve({ code, ms, out: output() });
     });
   });
 }

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, now, repoRoot, until } from "./proc.mjs";
+import { captureOutput, freePort, now, repoRoot, until } from "./proc.mjs";
 
 export const paths = (root = repoRoot) => ({
   root,
@@ -37,20 +37,14 @@ function launch(args, env, cwd) {
   });
   live.add(child);
   child.on("exit", () => live.delete(child));
-  let output = "";
-  const keep = (d) => {
-    output += d;
-    if (output.length > 100_000) output = output.slice(-50_000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  const output = captureOutput(child);
   const exit = new Promise((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal, at: now() })),
   );
   return {
     child,
     pid: child.pid,
-    output: () => output,
+    output,
     exit,
     alive: () => child.exitCode === null && child.signalCode === null,
     /** Sends `signal` (once) and waits for the exit; SIGKILL after `ms`. */

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { freePort, killGroup, killTree, median, now, repoRoot, run, sleep } from "./proc.mjs";
+import { captureOutput, freePort, killGroup, killTree, median, now, repoRoot, run, sleep } from "./proc.mjs";
 
 export const quietEnv = {
   TURBO_TELEMETRY_DISABLED: "1",
@@ -51,32 +51,19 @@ function removeNodeModules(dir) {
 export async function measureInstall(dir, runs) {
   const times = [];
   let mode = "--offline";
-  for (let i = 0; i < runs; i++) {
+  const install = async () => {
     removeNodeModules(dir);
+    const args = ["install", "--frozen-lockfile", mode];
+    return (await run("pnpm", args, { cwd: dir, env: quietEnv, timeoutMs: 180_000 })).ms;
+  };
+  for (let i = 0; i < runs; i++) {
     try {
-      times.push(
-        (
-          await run("pnpm", ["install", "--frozen-lockfile", mode], {
-            cwd: dir,
-            env: quietEnv,
-            timeoutMs: 180_000,
-          })
-        ).ms,
-      );
+      times.push(await install());
     } catch (err) {
       if (mode !== "--offline") throw err;
       // A store that lacks a package (or its metadata) can't install offline; measure the warm-store install instead.
       mode = "--prefer-offline";
-      removeNodeModules(dir);
-      times.push(
-        (
-          await run("pnpm", ["install", "--frozen-lockfile", mode], {
-            cwd: dir,
-            env: quietEnv,
-            timeoutMs: 180_000,
-          })
-        ).ms,
-      );
+      times.push(await install());
     }
   }
   return { times, median: median(times), mode };
@@ -147,13 +134,7 @@ export async function measureDevOnce(dir, boundMs = 90_000) {
   for (const k of ["PORT", "HOSTNAME", "CI"]) delete env[k];
   const t0 = now();
   const child = spawn("pnpm", ["dev"], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (d) => {
-    output += d;
-    if (output.length > 100_000) output = output.slice(-50_000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  const output = captureOutput(child);
   const exited = new Promise((r) => child.on("exit", r));
   let gone = false;
   void exited.then(() => (gone = true));
@@ -183,7 +164,7 @@ export async function measureDevOnce(dir, boundMs = 90_000) {
     ]);
     if (pageMs === undefined)
       throw new Error(
-        `pnpm dev: the page never showed API data within ${boundMs} ms\n${output.slice(-3000)}`,
+        `pnpm dev: the page never showed API data within ${boundMs} ms\n${output().slice(-3000)}`,
       );
     return { apiMs, webMs, pageMs };
   } finally {
