@@ -38,16 +38,6 @@ mkdir -p "$EVAL"
 flake="$WORK/flake"
 stub="$here/stub"
 
-skip() { # skip REASON: a part this machine can't run (a failure in CI)
-  if [ "${CI:-}" = "true" ]; then
-    T_FAILED=$((T_FAILED + 1))
-    printf 'FAIL %s (CI=true)\n' "$1"
-  else
-    T_SKIPPED=$((T_SKIPPED + 1))
-    printf 'skip %s\n' "$1"
-  fi
-}
-
 # The flake as Nix sees it once committed: tracked and untracked-but-not-ignored files, in a fresh git
 # repository (flakes ignore untracked files; the real repo's index is never touched).
 copy_flake() { # copy_flake DEST
@@ -338,7 +328,7 @@ t "update-pnpm-hash.sh: another nix failure → exit 2, nix's output shown, hash
 if command -v shellcheck >/dev/null; then
   t "shell scripts are shellcheck-clean" shellcheck "$repo/scripts/update-pnpm-hash.sh" "$here"/*.sh
 else
-  skip "shellcheck (not installed)"
+  t_unavailable "shellcheck (not installed)"
 fi
 
 # --- 5. the offline rehearsal ----------------------------------------------------------------------
@@ -356,9 +346,9 @@ missing=()
 for tool in unshare setpriv ip ss curl zstd tar npm sha256sum; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 NODE=$(node22) || missing+=("node $(tr -d '[:space:]' <"$repo/.nvmrc")")
 if [ ${#missing[@]} -gt 0 ]; then
-  skip "offline rehearsal: needs ${missing[*]}"
+  t_unavailable "offline rehearsal: needs ${missing[*]}"
 elif ! jq -e '.["x86_64-linux"]' "$P" >/dev/null 2>&1; then
-  skip "offline rehearsal: the flake did not evaluate"
+  t_unavailable "offline rehearsal: the flake did not evaluate"
 else
   TEST_CACHE=${TEST_CACHE:-/var/tmp/nix-sample-test-cache}
   mkdir -p "$TEST_CACHE" && chmod 0755 "$TEST_CACHE"

@@ -476,12 +476,7 @@ if [ -z "$TURBO_BIN" ]; then
 fi
 
 if [ -z "$TURBO_BIN" ]; then
-  if [ "${CI:-}" = true ]; then
-    t "affected-apps: turbo is installed (pnpm install)" false
-  else
-    echo "skip affected-apps: no turbo (run pnpm install, or set TURBO_BIN)"
-    T_SKIPPED=$((T_SKIPPED + 1))
-  fi
+  t_unavailable "affected-apps: no turbo (run pnpm install, or set TURBO_BIN)"
 else
   WS=$WORK/ws
   mkdir -p "$WS/apps/web" "$WS/apps/api" "$WS/packages/ui"
@@ -610,11 +605,8 @@ if [ -x "$ACTIONLINT" ] && [ -x "$VALIDATOR" ] && command -v node >/dev/null && 
     "[ \"\$(cat '$CAP/lint-noshellcheck.rc')\" = 0 ] && grep -q 'warning: shellcheck is not installed' '$CAP/lint-noshellcheck.err'"
   t "lint-repo: missing shellcheck fails in CI" bash -c \
     "[ \"\$(cat '$CAP/lint-noshellcheck-ci.rc')\" = 1 ] && grep -q 'error: shellcheck is not installed' '$CAP/lint-noshellcheck-ci.err'"
-elif [ "${CI:-}" = true ]; then
-  t "workflow linters installed (pnpm install; shellcheck, yamllint)" false
 else
-  echo "skip workflow linters: run pnpm install first"
-  T_SKIPPED=$((T_SKIPPED + 1))
+  t_unavailable "workflow linters: not installed (pnpm install; shellcheck, yamllint)"
 fi
 
 t_summary
