@@ -2,7 +2,7 @@
 # Load and fault tests against the production builds (issue 5): 30 s at 100 connections on the API and on the
 # standalone web server, SIGTERM under load for both, and the notes store's cap under a flood of creates.
 #
-#   bash tests/load/run.sh        (CI=true makes a missing tool fatal)
+#   bash tests/load/run.sh        (REQUIRE_EVERY_SUITE=1 makes a missing tool fatal)
 #
 # Builds nothing: run `pnpm build` first (the verify runner does); missing builds fail with a message.
 # The cases live in tests/load/load.mjs (plain Node, autocannon from the root devDependencies); every server
@@ -22,7 +22,7 @@ FIGURES=$(mktemp)
 trap 'rm -f "$FIGURES"' EXIT
 export LOAD_FIGURES=$FIGURES
 
-# Preflight: builds (always fatal) and autocannon (a missing tool: fatal in CI, a skip elsewhere).
+# Preflight: builds (always fatal) and autocannon (a missing tool: fatal under REQUIRE_EVERY_SUITE=1, a skip elsewhere).
 rc=0
 msg=$(node "$LOAD" check 2>&1) || rc=$?
 if [ "$rc" -eq 2 ]; then

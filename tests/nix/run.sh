@@ -11,7 +11,7 @@
 #     then serve the trees the way the images run them.
 #
 # Needs nix (Debian's nix-bin is enough), git, jq; part 5 also root, unshare/setpriv (util-linux),
-# ip/ss (iproute2), curl, zstd, Node.js 22 and the npm registry. With CI=true a missing tool fails the
+# ip/ss (iproute2), curl, zstd, Node.js 22 and the npm registry. With REQUIRE_EVERY_SUITE=1 a missing tool fails the
 # suite; elsewhere the part that needs it is skipped. TEST_CACHE (default /var/tmp/nix-sample-test-cache)
 # keeps pnpm and the fetched store between runs while pnpm-lock.yaml is unchanged.
 # jq programs are single-quoted on purpose; `A && B || { …; return 1; }` is the intended shape.

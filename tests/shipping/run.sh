@@ -6,7 +6,7 @@
 # read-only, and a port with nothing on it), the apps' `pnpm image` script with
 # a fake `nix`, and scripts/affected-apps.sh on a throwaway git repository.
 #
-#   bash tests/shipping/run.sh        (CI=true makes missing tools fatal)
+#   bash tests/shipping/run.sh        (REQUIRE_EVERY_SUITE=1 makes missing tools fatal)
 #
 # PNPM_BIN and TURBO_BIN override how pnpm and turbo are found.
 # Fixture images are generated here (tests/shipping/make-fixture-archive.sh);
@@ -436,7 +436,7 @@ for app in web api; do
 done
 if [ ${#PNPM_CMD[@]} -eq 0 ]; then
   # Before the workspace has pnpm, the script string still gets tested; CI must use pnpm itself.
-  if [ "${CI:-}" = true ]; then t "pnpm is installed (runs \`pnpm run image\`)" false; fi
+  if [ "${REQUIRE_EVERY_SUITE:-}" = 1 ]; then t "pnpm is installed (runs \`pnpm run image\`)" false; fi
   echo "note: pnpm not found; ran the image scripts with bash -c"
 fi
 
