@@ -85,7 +85,7 @@ done <<<"$changed"
 packages=$("${turbo[@]}" ls --output=json | jq -c '[.packages.items[] | {name, path}]')
 dirs=$(jq -r --arg files "$changed" '
   ($files | split("\n") | map(select(. != ""))) as $files
-  | [ $files[] as $f | [ .[] | select($f | startswith(.path + "/")) ] | max_by(.path | length) | .path // empty ]
+  | [ $files[] as $f | [ .[] | select(.path as $dir | $f | startswith($dir + "/")) ] | max_by(.path | length) | .path // empty ]
   | unique[]' <<<"$packages")
 if [ -z "$dirs" ]; then
   log "no workspace package changed"

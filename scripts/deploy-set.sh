@@ -65,6 +65,8 @@ tip=$(github_branch_tip main) || die 6 "cannot read where main is now; not deplo
 [ "$tip" = "$head_sha" ] ||
   die 3 "this run built $head_sha but main is at $tip now: deploying it would roll back; the newer run deploys"
 
+# Printed only once every app resolved: a refusal leaves stdout empty, never half a set.
+set_lines=()
 for app in "${apps[@]}"; do
   image=$registry/nix-sample-$app
   file=$digests/$app.txt
@@ -86,5 +88,6 @@ for app in "${apps[@]}"; do
     rm -f "$err"
     log "$app: unchanged by this run, $image:main"
   fi
-  printf '%s=%s@%s\n' "$app" "$image" "$digest"
+  set_lines+=("$app=$image@$digest")
 done
+printf '%s\n' "${set_lines[@]}"
