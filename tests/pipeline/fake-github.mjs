@@ -13,7 +13,10 @@ const [routesFile, logFile, portFile] = process.argv.slice(2);
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
   const auth = req.headers.authorization ?? "";
-  appendFileSync(logFile, `${JSON.stringify({ method: req.method, path: url.pathname, query: url.search, auth })}\n`);
+  appendFileSync(
+    logFile,
+    `${JSON.stringify({ method: req.method, path: url.pathname, query: url.search, auth })}\n`,
+  );
   const routes = JSON.parse(readFileSync(routesFile, "utf8"));
   const route = routes[`${req.method} ${url.pathname}`];
   const status = route?.status ?? 404;
