@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
-# Print, as a JSON list (e.g. ["web"]), the apps under apps/ that a change
-# affects: CI builds, tests and images only those.
+# Print, as a JSON list (e.g. ["web"]), the apps under apps/ whose build a change touches: CI builds, tests,
+# images and pushes only those.
 #
-#   TURBO_SCM_BASE=<base sha> scripts/affected-apps.sh
+#   TURBO_SCM_BASE=<commit> scripts/affected-apps.sh
 #
-# TURBO_SCM_BASE is the commit to compare the checkout with: a pull request's base SHA,
-# or a push's `before`. When it is unset, empty, all zeros (the `before` of a
-# new branch) or not in the clone, nothing can be compared and every app is
-# listed. Otherwise turbo decides from the package graph
-# (`turbo ls --affected`), except that a change to a file turbo does not see as
-# an app input but which goes into every image or pipeline selects every app
-# (see ALL_APPS_PATHS).
+# TURBO_SCM_BASE is the commit the checkout is compared with: on main, the last commit whose CI run succeeded
+# (scripts/last-green-sha.sh), so a failed or cancelled run's changes are picked up by the next one; on a pull
+# request, its base. When it is unset, empty, all zeros or not in the clone, nothing can be compared and every
+# app is listed.
 #
-# TURBO overrides the turbo command (default: `pnpm exec turbo`), e.g.
-# TURBO=./node_modules/.bin/turbo. Needs git and jq. Logs go to stderr.
+# Which files changed is git's answer, `git diff --no-renames BASE HEAD`: trees only (works in a blob-less
+# clone, without credentials) and a rename counts at both paths, so moving a file out of nix/ still rebuilds
+# everything. A file inside a workspace package marks that package; turbo then adds every package that depends
+# on it (`turbo ls --filter=...{./dir}`). A change to a file that shapes every image or the pipeline itself
+# (ALL_APPS_PATHS) selects every app. Anything else (docs, tests/, README) selects none.
+#
+# TURBO overrides the turbo command (default: `pnpm exec turbo`). Needs git and jq. Logs go to stderr.
 set -euo pipefail
 
-# Paths whose change selects every app. Turbo only knows JS packages, so it
-# would mark no app for these, yet they shape every image (flake, Nix code,
-# push scripts), the pipeline itself (.github), or what the flake's pnpm
-# dependency hash covers (root manifest, lockfile, workspace catalog, Node
-# version). A directory ends in "/".
+# Paths whose change selects every app: the flake and Nix code, the scripts and workflows that build and ship,
+# what the pnpm dependency hash covers (root manifest, lockfile, workspace and catalog, .npmrc, Node version),
+# and turbo's global inputs. A directory ends in "/".
 readonly ALL_APPS_PATHS=(
   flake.nix
   flake.lock
@@ -30,7 +30,10 @@ readonly ALL_APPS_PATHS=(
   package.json
   pnpm-lock.yaml
   pnpm-workspace.yaml
+  .npmrc
   .nvmrc
+  turbo.json
+  tsconfig.json
 )
 readonly APPS_FILTER='./apps/*'
 
@@ -41,16 +44,14 @@ read -r -a turbo <<<"${TURBO:-pnpm exec turbo}"
 # Turbo's banner and update check are noise here; its stdout stays clean JSON.
 export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 DO_NOT_TRACK=1
 
-names() { jq -c '[.packages.items[].name] | sort'; }
-
 all_apps() {
   log "all apps: $1"
-  "${turbo[@]}" ls --filter="$APPS_FILTER" --output=json | names
+  "${turbo[@]}" ls --filter="$APPS_FILTER" --output=json | jq -c '[.packages.items[].name] | sort'
 }
 
 base=${TURBO_SCM_BASE-}
 if [ -z "$base" ]; then
-  all_apps "TURBO_SCM_BASE is not set"
+  all_apps "no base commit (TURBO_SCM_BASE is empty)"
   exit 0
 fi
 if [[ $base =~ ^0+$ ]]; then
@@ -58,19 +59,14 @@ if [[ $base =~ ^0+$ ]]; then
   exit 0
 fi
 if ! base_sha=$(git rev-parse --verify --quiet "$base^{commit}"); then
-  all_apps "base $base is not in this clone (shallow checkout?)"
-  exit 0
-fi
-# Compare from the merge base, as a pull request diff does.
-if ! merge_base=$(git merge-base "$base_sha" HEAD); then
-  all_apps "base $base shares no history with HEAD"
+  all_apps "base $base is not in this clone (force-pushed away, or a shallow checkout)"
   exit 0
 fi
 
-# Like turbo, count uncommitted and untracked files too (none in CI's clean
-# checkout; locally, work in progress).
+# Committed changes since the base, plus (locally) uncommitted and untracked files; CI's checkout has none.
 changed=$(
-  git diff --name-only "$merge_base"
+  git diff --name-only --no-renames "$base_sha" HEAD
+  git diff --name-only --no-renames HEAD
   git ls-files --others --exclude-standard
 )
 while IFS= read -r file; do
@@ -85,5 +81,19 @@ while IFS= read -r file; do
   done
 done <<<"$changed"
 
-export TURBO_SCM_BASE=$merge_base
-"${turbo[@]}" ls --affected --filter="$APPS_FILTER" --output=json | names
+# The workspace packages holding a changed file (longest path wins: packages never nest here, but be exact).
+packages=$("${turbo[@]}" ls --output=json | jq -c '[.packages.items[] | {name, path}]')
+dirs=$(jq -r --arg files "$changed" '
+  ($files | split("\n") | map(select(. != ""))) as $files
+  | [ $files[] as $f | [ .[] | select(.path as $dir | $f | startswith($dir + "/")) ] | max_by(.path | length) | .path // empty ]
+  | unique[]' <<<"$packages")
+if [ -z "$dirs" ]; then
+  log "no workspace package changed"
+  echo '[]'
+  exit 0
+fi
+filters=()
+while IFS= read -r dir; do filters+=("--filter=...{./$dir}"); done <<<"$dirs"
+log "changed packages: $(tr '\n' ' ' <<<"$dirs")"
+"${turbo[@]}" ls "${filters[@]}" --output=json |
+  jq -c '[.packages.items[] | select(.path | startswith("apps/")) | .name] | sort'

