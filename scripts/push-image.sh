@@ -36,6 +36,8 @@ readonly IMAGE_PREFIX=nix-sample-
 prog=push-image
 # shellcheck source-path=SCRIPTDIR source=lib/registry.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/archive.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/archive.sh"
 
 # ---- arguments and settings -------------------------------------------------
 
@@ -83,24 +85,8 @@ digest_tmp=
 # shellcheck disable=SC2016 # evaluated by the EXIT trap in lib/registry.sh
 cleanup_extra='if [ -n "$digest_tmp" ]; then rm -f "$digest_tmp"; fi'
 
-# Some skopeo builds (Debian's 1.9) read neither gzip-compressed archives nor
-# pipes, so anything but a plain tar is first turned into one, privately.
-magic=$(head -c 2 "$archive" | od -An -tx1 | tr -d ' \n')
-ustar=$(head -c 262 "$archive" | tail -c 5)
-if [ "$magic" = "1f8b" ]; then
-  log "decompressing $archive"
-  gzip -dc "$archive" >"$scratch/image.tar" || die 3 "cannot decompress $archive"
-  source_tar=$scratch/image.tar
-elif [ "$ustar" = "ustar" ]; then
-  source_tar=$archive
-elif [ "$magic" = "2321" ]; then # "#!": a streamLayeredImage script
-  [ -x "$archive" ] || die 3 "$archive looks like a stream script but is not executable"
-  log "running stream script $archive"
-  "$archive" >"$scratch/image.tar" || die 3 "stream script $archive failed"
-  source_tar=$scratch/image.tar
-else
-  die 3 "$archive is not a docker-archive (expected a tar, a .tar.gz or a streamLayeredImage script)"
-fi
+plain_docker_archive "$archive" "$scratch" 3
+source_tar=$plain_tar
 
 # ---- login and push -------------------------------------------------------------
 
