@@ -29,10 +29,6 @@
 # 4 login refused or registry unreachable at login, 5 push failed.
 set -euo pipefail
 
-# The apps that have images, in one place. Image name: nix-sample-<app>.
-readonly APPS=(web api)
-readonly IMAGE_PREFIX=nix-sample-
-
 prog=push-image
 # shellcheck source-path=SCRIPTDIR source=lib/registry.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"
@@ -42,13 +38,8 @@ prog=push-image
 # ---- arguments and settings -------------------------------------------------
 
 [ $# -eq 1 ] || die 2 "usage: push-image.sh <app> (one of: ${APPS[*]})"
+image_of "$1"
 app=$1
-known=false
-for a in "${APPS[@]}"; do
-  [ "$a" = "$app" ] && known=true
-done
-$known || die 2 "unknown app '$app' (known apps: ${APPS[*]})"
-image=$IMAGE_PREFIX$app
 
 destination=${REGISTRY-}
 destination=${destination#docker://}
@@ -81,10 +72,6 @@ fi
 # A bare name would be looked up on PATH when run as a stream script.
 case $archive in */*) ;; *) archive=./$archive ;; esac
 
-digest_tmp=
-# shellcheck disable=SC2016 # evaluated by the EXIT trap in lib/registry.sh
-cleanup_extra='if [ -n "$digest_tmp" ]; then rm -f "$digest_tmp"; fi'
-
 plain_docker_archive "$archive" "$scratch" 3
 source_tar=$plain_tar
 
@@ -105,16 +92,7 @@ digest=$(cat "$scratch/digest" 2>/dev/null || true)
 [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || die 5 "skopeo reported no digest for ${ref#docker://}"
 log "pushed ${ref#docker://}@$digest"
 
-# Write DIGEST_FILE by rename, so readers see the old digest or the new one,
-# never a partial file, and a failure above leaves it untouched.
-if [ -n "${DIGEST_FILE-}" ]; then
-  digest_dir=$(dirname "$DIGEST_FILE")
-  digest_tmp=$(mktemp "$digest_dir/.$(basename "$DIGEST_FILE").XXXXXX") ||
-    die 2 "cannot write DIGEST_FILE $DIGEST_FILE"
-  printf '%s\n' "$digest" >"$digest_tmp"
-  chmod 0644 "$digest_tmp"
-  mv -f "$digest_tmp" "$DIGEST_FILE"
-  digest_tmp=
-fi
+# Only now, after the push succeeded: a failure above leaves DIGEST_FILE untouched.
+write_digest_file "$digest"
 
 printf '%s\n' "$digest"
