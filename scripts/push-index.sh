@@ -27,6 +27,8 @@ set -euo pipefail
 prog=push-index
 # shellcheck source-path=SCRIPTDIR source=lib/registry.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/podman.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/podman.sh"
 
 # ---- arguments and settings -------------------------------------------------
 
@@ -64,9 +66,9 @@ repo=$destination/$image
 
 # Private podman storage: the list is built here, not in the user's storage, and goes at exit. vfs and the
 # file events backend work everywhere (rootless, or as root in a container without systemd).
-podman_opts=(--root "$scratch/storage" --runroot "$scratch/run" --storage-driver vfs --events-backend file)
-# shellcheck disable=SC2016 # evaluated by the EXIT trap in lib/registry.sh
-cleanup_extra='if [ "$(id -u)" -ne 0 ]; then podman unshare rm -rf "$scratch/storage" 2>/dev/null || true; fi'
+private_podman "$scratch"
+podman_opts=("${podman_private_opts[@]}" --storage-driver vfs --events-backend file)
+cleanup_extra=remove_private_podman
 p() { podman "${podman_opts[@]}" "$@"; }
 
 login "$registry_host"

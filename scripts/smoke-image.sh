@@ -47,6 +47,8 @@ die() {
 }
 # shellcheck source-path=SCRIPTDIR source=lib/archive.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/archive.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/podman.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/podman.sh"
 
 usage="usage: smoke-image.sh [--with DEPENDENCY_ARCHIVE] ARCHIVE"
 
@@ -109,7 +111,8 @@ run_opts=()
 if [ "$engine" = podman ]; then
   read -ra engine_opts <<<"${SMOKE_ENGINE_OPTS-"--storage-driver vfs --cgroup-manager cgroupfs --events-backend file"}"
   # Private storage: nothing loaded or run here touches the user's images, and all of it goes at exit.
-  engine_opts=(--root "$scratch/storage" --runroot "$scratch/run" "${engine_opts[@]}")
+  private_podman "$scratch"
+  engine_opts=("${podman_private_opts[@]}" "${engine_opts[@]}")
   default_run_opts="--ulimit nofile=4096:4096 --ulimit nproc=4096:4096"
   if command -v runc >/dev/null; then default_run_opts+=" --runtime runc"; fi
   read -ra run_opts <<<"${SMOKE_RUN_OPTS-$default_run_opts}"
@@ -127,14 +130,7 @@ cleanup() {
   local c i
   for c in ${containers[@]+"${containers[@]}"}; do e rm -f "$c" >/dev/null 2>&1 || true; done
   for i in ${images[@]+"${images[@]}"}; do e rmi -f "$i" >/dev/null 2>&1 || true; done
-  if [ "$engine" = podman ] && [ -d "$scratch/storage" ]; then
-    # Container shm mounts live under the private storage until the container is gone; be sure.
-    local m
-    for m in $(findmnt -rn -o TARGET 2>/dev/null | grep -F "$scratch/" | sort -r || true); do
-      umount "$m" 2>/dev/null || true
-    done
-    if [ "$(id -u)" -ne 0 ]; then podman unshare rm -rf "$scratch/storage" "$scratch/run" 2>/dev/null || true; fi
-  fi
+  remove_private_podman
   rm -rf "$scratch"
 }
 trap cleanup EXIT
@@ -254,8 +250,9 @@ state() { e inspect --format "{{.State.$2}}" "$1" 2>/dev/null; }
 exited_early() {
   local key=$1 container=$2 code hint=
   code=$(state "$container" ExitCode)
-  if e logs "$container" 2>&1 | grep -qiE 'EROFS|read-only file system'; then
-    hint="; it tried to write outside its writable directories ($(jq -r '.writable // "none declared"' "$scratch/$key.json"))"
+  e logs "$container" >"$scratch/early.log" 2>&1 || true
+  if grep -qiE 'EROFS|read-only file system' "$scratch/early.log"; then
+    hint="; it tried to write outside its writable directories ($(jq -r 'if (.writable // "") == "" then "none declared" else .writable end' "$scratch/$key.json"))"
   fi
   fail "$container" "$container exited with code $code before it was ready$hint"
 }

@@ -4,9 +4,10 @@
 #
 #   image-from-tree.sh OUT SETTINGS_JSON APP TREE [RUNTIME_DIR]
 #
-# Layers: the Node.js runtime (node and the shared libraries `ldd` lists, at their own paths; built into
-# RUNTIME_DIR once and reused when given), /etc/passwd and /etc/group with the image user plus the writable
-# directories (shared ones 1777, the app's cache directory owned by the user), and the tree. Config: User,
+# Layers: /etc/passwd and /etc/group with the image user plus the writable directories (shared ones 1777,
+# the app's cache directory owned by the user), the tree, and the Node.js runtime (node and the shared
+# libraries `ldd` lists, at their own paths; staged in RUNTIME_DIR once and reused when given). The big
+# runtime goes last: podman's vfs storage copies every lower layer into each layer above it. Config: User,
 # Cmd (node + entry), Env, ExposedPorts, WorkingDir and Labels from the settings, with label
 # `writable-dirs` (settings' writableDirs, or sharedWritableDirs + cacheDir where the settings predate it).
 set -euo pipefail
@@ -90,4 +91,4 @@ jq --arg a "$app" --arg arch "$arch" --arg node "$node_in_image" --arg tree "$tr
     }
   }' "$settings" >"$work/config.json"
 
-bash "$here/make-image-archive.sh" "$out" "$work/config.json" "$image_name:latest" "$runtime" "$nss" "$app_layer"
+bash "$here/make-image-archive.sh" "$out" "$work/config.json" "$image_name:latest" "$nss" "$app_layer" "$runtime"
