@@ -66,9 +66,9 @@ repo=$destination/$image
 
 # Private podman storage: the list is built here, not in the user's storage, and goes at exit. vfs and the
 # file events backend work everywhere (rootless, or as root in a container without systemd).
+cleanup_extra=remove_private_podman
 private_podman "$scratch"
 podman_opts=("${podman_private_opts[@]}" --storage-driver vfs --events-backend file)
-cleanup_extra=remove_private_podman
 p() { podman "${podman_opts[@]}" "$@"; }
 
 login "$registry_host"

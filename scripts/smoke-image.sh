@@ -104,7 +104,19 @@ command -v "$engine" >/dev/null || die 2 "no container engine: install podman or
 
 umask 077
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/$prog.XXXXXX")
-chmod 0755 "$scratch" # podman's storage below must stay reachable for the container's user
+# Removed however the script ends: containers, images, podman's private storage, scratch files.
+containers=()
+images=()
+cleanup() {
+  local c i
+  for c in ${containers[@]+"${containers[@]}"}; do e rm -f "$c" >/dev/null 2>&1 || true; done
+  for i in ${images[@]+"${images[@]}"}; do e rmi -f "$i" >/dev/null 2>&1 || true; done
+  remove_private_podman
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 engine_opts=()
 run_opts=()
@@ -123,19 +135,6 @@ else
   read -ra run_opts <<<"${SMOKE_RUN_OPTS-}"
 fi
 e() { "$engine" "${engine_opts[@]}" "$@"; }
-
-containers=()
-images=()
-cleanup() {
-  local c i
-  for c in ${containers[@]+"${containers[@]}"}; do e rm -f "$c" >/dev/null 2>&1 || true; done
-  for i in ${images[@]+"${images[@]}"}; do e rmi -f "$i" >/dev/null 2>&1 || true; done
-  remove_private_podman
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 e info >/dev/null 2>"$scratch/info.err" ||
   die 2 "$engine does not work here: $(tail -n 1 "$scratch/info.err")"
