@@ -29,24 +29,17 @@
 # 4 login refused or registry unreachable at login, 5 push failed.
 set -euo pipefail
 
-# The apps that have images, in one place. Image name: nix-sample-<app>.
-readonly APPS=(web api)
-readonly IMAGE_PREFIX=nix-sample-
-
 prog=push-image
 # shellcheck source-path=SCRIPTDIR source=lib/registry.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/archive.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/archive.sh"
 
 # ---- arguments and settings -------------------------------------------------
 
 [ $# -eq 1 ] || die 2 "usage: push-image.sh <app> (one of: ${APPS[*]})"
+image_of "$1"
 app=$1
-known=false
-for a in "${APPS[@]}"; do
-  [ "$a" = "$app" ] && known=true
-done
-$known || die 2 "unknown app '$app' (known apps: ${APPS[*]})"
-image=$IMAGE_PREFIX$app
 
 destination=${REGISTRY-}
 destination=${destination#docker://}
@@ -79,28 +72,8 @@ fi
 # A bare name would be looked up on PATH when run as a stream script.
 case $archive in */*) ;; *) archive=./$archive ;; esac
 
-digest_tmp=
-# shellcheck disable=SC2016 # evaluated by the EXIT trap in lib/registry.sh
-cleanup_extra='if [ -n "$digest_tmp" ]; then rm -f "$digest_tmp"; fi'
-
-# Some skopeo builds (Debian's 1.9) read neither gzip-compressed archives nor
-# pipes, so anything but a plain tar is first turned into one, privately.
-magic=$(head -c 2 "$archive" | od -An -tx1 | tr -d ' \n')
-ustar=$(head -c 262 "$archive" | tail -c 5)
-if [ "$magic" = "1f8b" ]; then
-  log "decompressing $archive"
-  gzip -dc "$archive" >"$scratch/image.tar" || die 3 "cannot decompress $archive"
-  source_tar=$scratch/image.tar
-elif [ "$ustar" = "ustar" ]; then
-  source_tar=$archive
-elif [ "$magic" = "2321" ]; then # "#!": a streamLayeredImage script
-  [ -x "$archive" ] || die 3 "$archive looks like a stream script but is not executable"
-  log "running stream script $archive"
-  "$archive" >"$scratch/image.tar" || die 3 "stream script $archive failed"
-  source_tar=$scratch/image.tar
-else
-  die 3 "$archive is not a docker-archive (expected a tar, a .tar.gz or a streamLayeredImage script)"
-fi
+plain_docker_archive "$archive" "$scratch" 3
+source_tar=$plain_tar
 
 # ---- login and push -------------------------------------------------------------
 
@@ -119,16 +92,7 @@ digest=$(cat "$scratch/digest" 2>/dev/null || true)
 [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]] || die 5 "skopeo reported no digest for ${ref#docker://}"
 log "pushed ${ref#docker://}@$digest"
 
-# Write DIGEST_FILE by rename, so readers see the old digest or the new one,
-# never a partial file, and a failure above leaves it untouched.
-if [ -n "${DIGEST_FILE-}" ]; then
-  digest_dir=$(dirname "$DIGEST_FILE")
-  digest_tmp=$(mktemp "$digest_dir/.$(basename "$DIGEST_FILE").XXXXXX") ||
-    die 2 "cannot write DIGEST_FILE $DIGEST_FILE"
-  printf '%s\n' "$digest" >"$digest_tmp"
-  chmod 0644 "$digest_tmp"
-  mv -f "$digest_tmp" "$DIGEST_FILE"
-  digest_tmp=
-fi
+# Only now, after the push succeeded: a failure above leaves DIGEST_FILE untouched.
+write_digest_file "$digest"
 
 printf '%s\n' "$digest"

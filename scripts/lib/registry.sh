@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Shared by push-image.sh and print-digest.sh: errors, credentials, TLS settings, a private scratch directory,
-# skopeo login, and turning skopeo's error output into one readable line. Source it after setting `prog`.
+# Shared by push-image.sh, push-index.sh and print-digest.sh: the apps' image names, errors, credentials, TLS
+# settings, a private scratch directory, skopeo login, turning skopeo's error output into one readable line,
+# and writing DIGEST_FILE. Source it after setting `prog`.
 #
 # Credentials come from REGISTRY_USER/REGISTRY_PASSWORD and reach skopeo only on stdin; the login lives in a
 # private temporary auth file, deleted on exit. Without them skopeo uses whatever login you already have.
@@ -15,6 +16,10 @@ if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); 
   echo "$prog: error: needs bash 4.4 or newer (run it in the dev shell: nix develop)" >&2
   exit 2
 fi
+
+# The apps that have images, in one place. Image name: nix-sample-<app>.
+readonly APPS=(web api)
+readonly IMAGE_PREFIX=nix-sample-
 
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() {
@@ -52,7 +57,7 @@ esac
 umask 077
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/$prog.XXXXXX")
 cleanup_extra=:
-trap 'rm -rf "$scratch"; eval "$cleanup_extra"' EXIT
+trap 'rm -rf "$scratch"; if [ -n "$digest_tmp" ]; then rm -f "$digest_tmp"; fi; eval "$cleanup_extra"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -104,4 +109,31 @@ login() {
       >/dev/null 2>"$scratch/login.err"; then
     die 4 "login to $host as $user failed: $(explain "$host" "$scratch/login.err")"
   fi
+}
+
+# image_of APP: sets `image` (nix-sample-APP), or exits 2 naming the known apps.
+image_of() {
+  local a
+  for a in "${APPS[@]}"; do
+    if [ "$a" = "$1" ]; then
+      image=$IMAGE_PREFIX$1
+      return
+    fi
+  done
+  die 2 "unknown app '$1' (known apps: ${APPS[*]})"
+}
+
+# write_digest_file DIGEST: when DIGEST_FILE is set, write DIGEST there by rename, so readers see the old
+# digest or the new one, never a partial file; call it only once everything else has succeeded.
+digest_tmp=
+write_digest_file() {
+  [ -n "${DIGEST_FILE-}" ] || return 0
+  local digest_dir
+  digest_dir=$(dirname "$DIGEST_FILE")
+  digest_tmp=$(mktemp "$digest_dir/.$(basename "$DIGEST_FILE").XXXXXX") ||
+    die 2 "cannot write DIGEST_FILE $DIGEST_FILE"
+  printf '%s\n' "$1" >"$digest_tmp"
+  chmod 0644 "$digest_tmp"
+  mv -f "$digest_tmp" "$DIGEST_FILE"
+  digest_tmp=
 }
