@@ -20,8 +20,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 export T_SUITE=pipeline # named in require_tool's messages
 # shellcheck source=../lib.sh
 . "$ROOT/tests/lib.sh"
-# shellcheck source=../registry.sh
-. "$ROOT/tests/registry.sh"
+# shellcheck source=../lib-registry.sh
+. "$ROOT/tests/lib-registry.sh"
 
 require_tool git jq curl node python3 docker-registry skopeo
 python3 -c 'import yaml' 2>/dev/null || suite_unavailable "needs PyYAML (Debian: python3-yaml, which yamllint brings)"
@@ -32,7 +32,7 @@ MOVE_MAIN=$ROOT/scripts/move-main-tag.sh
 DEPLOY_SET=$ROOT/scripts/deploy-set.sh
 PUSH=$ROOT/scripts/push-image.sh
 WORKFLOWS=$ROOT/.github/workflows
-SECRET=unused-here # tests/registry.sh's auth registries; this suite starts only open ones
+
 TOKEN='ghs_pipeline-test-token-0123456789'
 export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 DO_NOT_TRACK=1
 unset REGISTRY REGISTRY_USER REGISTRY_PASSWORD REGISTRY_TLS_VERIFY IMAGE_ARCHIVE TAG DIGEST_FILE SHA HEAD_SHA \
@@ -45,7 +45,7 @@ cleanup() {
     kill "$FAKE_PID" 2>/dev/null || true
     wait "$FAKE_PID" 2>/dev/null || true
   fi
-  stop_registries
+  stop_local_registries
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -277,8 +277,8 @@ fi
 
 # ---- scripts/move-main-tag.sh and scripts/deploy-set.sh against a real registry -------------------------------
 
-PORT_open='' # set by start_registry
-start_registry open open
+PORT_open='' # set by start_local_registry
+start_local_registry PORT_open "$WORK/registry-open" open
 R=127.0.0.1:$PORT_open/acme
 F=$WORK/fixtures
 mkdir -p "$F"
@@ -536,7 +536,7 @@ VALIDATOR=$ROOT/node_modules/.bin/action-validator
 if [ -x "$ACTIONLINT" ] && [ -x "$VALIDATOR" ] && command -v yamllint >/dev/null && command -v shellcheck >/dev/null &&
   command -v pnpm >/dev/null; then
   t "shellcheck: pipeline scripts and tests are clean" shellcheck -x -P SCRIPTDIR "$AFFECTED" "$LAST_GREEN" \
-    "$MOVE_MAIN" "$DEPLOY_SET" "$ROOT/scripts/lib/github.sh" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$ROOT/tests/registry.sh"
+    "$MOVE_MAIN" "$DEPLOY_SET" "$ROOT/scripts/lib/github.sh" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$ROOT/tests/lib-registry.sh"
 
   # lint-repo.sh on a throwaway repository holding our workflows, local action and renovate.json.
   L=$WORK/lintrepo

@@ -18,8 +18,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 export T_SUITE=shipping # named in require_tool's messages
 # shellcheck source=../lib.sh
 . "$ROOT/tests/lib.sh"
-# shellcheck source=../registry.sh
-. "$ROOT/tests/registry.sh"
+# shellcheck source=../lib-registry.sh
+. "$ROOT/tests/lib-registry.sh"
 
 require_tool docker-registry skopeo htpasswd jq curl git gzip base64 sha256sum
 
@@ -32,11 +32,11 @@ SECRET='Tr0ub4dor-and-3-horses'
 unset REGISTRY REGISTRY_USER REGISTRY_PASSWORD REGISTRY_TLS_VERIFY IMAGE_ARCHIVE TAG DIGEST_FILE REGISTRY_AUTH_FILE
 
 WORK=$(mktemp -d)
-PORT_open='' PORT_auth='' PORT_ro='' # set by start_registry
+PORT_open='' PORT_auth='' PORT_ro='' # set by start_local_registry
 SAMPLER_PID=
 cleanup() {
   [ -z "$SAMPLER_PID" ] || kill "$SAMPLER_PID" 2>/dev/null || true
-  stop_registries
+  stop_local_registries
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -132,9 +132,9 @@ t "fixture: skopeo reads the plain archive" "$REAL_SKOPEO" inspect "docker-archi
 
 # ---- registries -----------------------------------------------------------------
 
-start_registry open open
-start_registry auth auth
-start_registry ro readonly
+start_local_registry PORT_open "$WORK/registry-open" open
+start_local_registry PORT_auth "$WORK/registry-auth" auth alice "$SECRET"
+start_local_registry PORT_ro "$WORK/registry-ro" readonly
 PORT_down=$(free_port) # nothing listens here
 O=127.0.0.1:$PORT_open
 
