@@ -52,7 +52,8 @@ zstd_found=$("$ZSTD" --version 2>/dev/null | head -n 1 || true)
   die2 "TAR=$TAR is '${tar_found:-not runnable}'; the replay needs GNU tar $want_tar (nixpkgs' version: other versions write other bytes). On Debian 12: eval \"\$(.ci/replay-tools.sh)\""
 [ "$(sed -n 's/.* v\([0-9.]*\),.*/\1/p' <<<"$zstd_found")" = "$want_zstd" ] ||
   die2 "ZSTD=$ZSTD is '${zstd_found:-not runnable}'; the replay needs zstd $want_zstd (nixpkgs' version). On Debian 12: eval \"\$(.ci/replay-tools.sh)\""
-pnpm_version=$("$PNPM" --version)
+# (from /, and told not to switch: in a checkout pnpm would try packageManager's version instead)
+pnpm_version=$(cd / && npm_config_manage_package_manager_versions=false "$PNPM" --version)
 case "$pnpm_version" in 10.*) ;; *) die2 "pnpm $pnpm_version: fetcherVersion 3 is replayed with pnpm 10" ;; esac
 
 # --- installPhase ------------------------------------------------------------------------------------
