@@ -50,7 +50,7 @@
       # wrapped in treefmt, so a bare `nix fmt` formats the whole tree instead of waiting on stdin.
       formatter = forSystems (linux ++ darwin) (_system: pkgs: pkgs.nixfmt-tree);
 
-      # What `nix flake check` builds: both apps and both images (the default directory only links them).
+      # What `nix flake check --impure` builds: both apps and both images (the default directory only links them).
       checks = forSystems linux (
         system: _pkgs: {
           inherit (self.packages.${system})
