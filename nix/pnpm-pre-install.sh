@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # fetchPnpmDeps' prePnpmInstall (nix/workspace.nix), also run by scripts/update-pnpm-hash.sh --replay.
 # The fetcher runs `pnpm install --force …` right after this. pnpm 10 reads --force as "every platform's
 # optional packages" and then ignores supportedArchitectures (its frozen-lockfile install sets
