@@ -340,7 +340,7 @@ t "shells: Node.js = .nvmrc, the image build's pnpm 10; telemetry and pnpm switc
 tools_called() {
   {
     grep -h '^[[:space:]]*require_tool ' "$repo"/tests/*/run.sh | sed 's/^[[:space:]]*require_tool //'
-    sed -n 's/^for tool in \(.*\); do command -v.*/\1/p' "$here/run.sh"
+    sed -n 's/^[[:space:]]*for tool in \(.*\); do command -v.*/\1/p' "$here/run.sh"
     # pnpm lint (scripts/lint-repo.sh); e2e (CHROMIUM_PATH); image smoke tests; database tests
     echo shellcheck yamllint chromium podman runc postgres initdb pg_ctl node pnpm
   } | tr ' ' '\n' | grep -vxE 'nix|nix-instantiate|' | LC_ALL=C sort -u
