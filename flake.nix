@@ -5,13 +5,22 @@
 #   nix build .#image-web         one OCI image (docker-archive, gzip)               nix/image.nix
 #   nix build .#web / .#api       the apps' runtime trees                            nix/web.nix, nix/api.nix
 #   nix fmt                       nixfmt over the repo                               formatter
-#   nix flake check               builds the apps and images (shells are impure: not checked)
+#   nix flake check --impure      builds the apps and images, evaluates the shells (devenv reads $PWD,
+#                                 so a pure check fails on the shells; --impure, like nix develop)
 #
 # Image settings (ports, user, env, labels, cmd) are plain data in nix/image-settings.nix.
 # The pnpm dependency hash lives in nix/pnpm-deps-hash; scripts/update-pnpm-hash.sh rewrites it.
 # Packages and images are Linux-only; the dev shells also run on macOS.
 {
   description = "nix-sample: pnpm + Turborepo monorepo (Next.js web, Express API) with devenv shells and docker-free OCI images";
+
+  # devenv's binary cache, exactly as devenv's flake template (templates/flake/flake.nix at v2.2.2) sets
+  # it: without it the first `nix develop` compiles devenv's Rust task runner. Nix asks before using it;
+  # answer yes, or pass --accept-flake-config (a trusted user's choice; see docs/nix.md).
+  nixConfig = {
+    extra-trusted-public-keys = "devenv.cachix.org-1:w1cLUi8dv3hnoSPGAuibQv+f9TZLr6cv/Hm9XgU50cw=";
+    extra-substituters = "https://devenv.cachix.org";
+  };
 
   inputs = {
     nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";
@@ -41,7 +50,7 @@
       # wrapped in treefmt, so a bare `nix fmt` formats the whole tree instead of waiting on stdin.
       formatter = forSystems (linux ++ darwin) (_system: pkgs: pkgs.nixfmt-tree);
 
-      # What `nix flake check` builds: both apps and both images (the default directory only links them).
+      # What `nix flake check --impure` builds: both apps and both images (the default directory only links them).
       checks = forSystems linux (
         system: _pkgs: {
           inherit (self.packages.${system})

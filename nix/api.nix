@@ -21,6 +21,12 @@ stdenvNoCC.mkDerivation (finalAttrs: {
 
   env = workspace.buildEnv;
 
+  # The bundle must not reference the build's Node.js or pnpm (the image runs nodejs-slim), see nix/web.nix.
+  disallowedReferences = [
+    workspace.nodejs
+    workspace.pnpm
+  ];
+
   # The exact command tests/nix/run.sh runs offline (it reads this phase from the flake).
   buildPhase = ''
     runHook preBuild

@@ -3,7 +3,7 @@
 # the apps themselves (apps/*/src/env.ts defaults; the built API answering on `port` with this `env`).
 # No functions, no pkgs: Debian's Nix 2.8 evaluates this file on its own (`nix-instantiate --eval`).
 let
-  # One unprivileged user for both images; it owns /tmp and the web's cache directory, nothing else.
+  # One unprivileged user for both images; it may write only its image's writableDirs.
   user = {
     name = "app";
     uid = 1000;
@@ -34,9 +34,6 @@ in
   created = "1970-01-01T00:00:01Z";
   tag = "latest";
 
-  # Directories every image makes writable (mode 1777; everything else is the read-only /nix/store).
-  sharedWritableDirs = [ "/tmp" ];
-
   web = {
     imageName = "nix-sample-web";
     port = webPort;
@@ -45,6 +42,13 @@ in
     # Next writes only <tree>/apps/web/.next/cache. The tree is in /nix/store (read-only), so nix/web.nix
     # makes that path a symlink to this directory, which the image creates and gives to `user`.
     cacheDir = "/var/cache/nix-sample-web";
+    # The only paths the image's user may write (everything else is the read-only /nix/store): /tmp and
+    # the cache. nix/image.nix makes exactly these writable and lists them in the label `writable-dirs`,
+    # so a runtime (scripts/smoke-image.sh, a read-only-root Kubernetes pod) mounts tmpfs only there.
+    writableDirs = [
+      "/tmp"
+      "/var/cache/nix-sample-web"
+    ];
     env = telemetryOff // {
       NODE_ENV = "production";
       WEB_PORT = toString webPort;
@@ -60,6 +64,7 @@ in
     port = apiPort;
     entry = "index.mjs";
     cacheDir = null;
+    writableDirs = [ "/tmp" ];
     env = telemetryOff // {
       NODE_ENV = "production";
       API_PORT = toString apiPort;

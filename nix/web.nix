@@ -24,6 +24,14 @@ stdenvNoCC.mkDerivation (finalAttrs: {
 
   env = workspace.buildEnv;
 
+  # pnpmConfigHook ran patchShebangs over node_modules, pointing `#!/usr/bin/env node` at the full build
+  # Node.js: a traced file carrying such a line would drag nodejs (with npm) and pnpm into the image,
+  # which runs nodejs-slim. Nix refuses to register an output that references either.
+  disallowedReferences = [
+    workspace.nodejs
+    workspace.pnpm
+  ];
+
   # The exact command tests/nix/run.sh runs offline (it reads this phase from the flake).
   buildPhase = ''
     runHook preBuild

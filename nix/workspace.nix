@@ -11,28 +11,28 @@ let
   nodeMajor = "22";
 
   nodejs = pkgs."nodejs_${nodeMajor}";
+  nodejs-slim = pkgs."nodejs-slim_${nodeMajor}";
 
   # pnpm 10 (lockfile v9). Run it on our Node.js rather than nixpkgs' default one: the root package.json
   # has engines.node ">=22.12 <23" and .npmrc engine-strict=true, and pnpm checks engines against the
-  # Node.js it runs on (pkgs/development/tools/pnpm/generic.nix takes `nodejs` as an argument).
-  pnpm = pkgs.pnpm_10.override { inherit nodejs; };
+  # Node.js it runs on. pkgs/development/tools/pnpm/generic.nix takes `nodejs-slim` (bare node: pnpm needs
+  # no npm); its old `nodejs` argument is a deprecated alias that warns on every evaluation.
+  pnpm = pkgs.pnpm_10.override { inherit nodejs-slim; };
 
   root = ../.;
 
-  # Files that are not part of the JavaScript build: editing them must not rebuild the apps.
-  # Build leftovers are dropped too, so `nix build path:.` in a used checkout sees a clean tree.
-  topLevelOnly = [
-    "nix"
-    "flake.nix"
-    "flake.lock"
-    "tests"
-    ".github"
-    ".ci"
-    ".drafts"
-    "README.md"
-    "LESSONS.md"
+  # The build source is an allowlist: the files the builds read (pnpm's manifests and settings, the apps
+  # and the shared packages), without build leftovers, so `nix build path:.` in a used checkout sees a
+  # clean tree and editing docs, tests, bench or the Nix files never rebuilds the apps.
+  topLevel = [
+    "package.json"
+    "pnpm-lock.yaml"
+    "pnpm-workspace.yaml"
+    ".npmrc"
+    "apps"
+    "packages"
   ];
-  anywhere = [
+  leftovers = [
     "node_modules"
     ".next"
     "dist"
@@ -43,16 +43,15 @@ let
     ".devenv"
     ".envrc"
     ".image-digest"
+    "next-env.d.ts"
   ];
   keep =
     path: type:
     let
       rel = lib.removePrefix (toString root + "/") (toString path);
-      name = baseNameOf path;
+      top = builtins.head (lib.splitString "/" rel);
     in
-    !(builtins.elem rel topLevelOnly)
-    && !(builtins.elem name anywhere)
-    && !(type == "symlink" && lib.hasPrefix "result" name);
+    builtins.elem top topLevel && !(builtins.elem (baseNameOf path) leftovers);
 
   src = builtins.path {
     path = root;
@@ -66,10 +65,10 @@ in
   inherit
     nodeMajor
     nodejs
+    nodejs-slim
     pnpm
     src
     ;
-  nodejs-slim = pkgs."nodejs-slim_${nodeMajor}";
 
   versionOf = dir: (packageJSON dir).version;
 
@@ -81,14 +80,21 @@ in
   };
 
   # One store for the whole workspace (no pnpmWorkspaces filter: the build installs the whole workspace
-  # too, exactly `pnpm install --offline --frozen-lockfile --ignore-scripts`). The fetcher runs
-  # `pnpm install --force`, which fetches optional packages for every platform, so the same hash serves
-  # x86_64-linux and aarch64-linux. fetcherVersion 3 = reproducible pnpm-store.tar.zst (pnpm 10).
-  # Source read: pkgs/build-support/node/fetch-pnpm-deps/default.nix (stored copy at nixpkgs 00d3e94).
+  # too, exactly `pnpm install --offline --frozen-lockfile --ignore-scripts`). The fetcher's own
+  # `pnpm install --force` would fetch every platform's optional packages (macOS, Windows and musl
+  # binaries of esbuild, Next's SWC, turbo…: a 2 GiB store); prePnpmInstall drops --force and
+  # pnpmInstallFlags names the platforms the images run on — Linux, x64 and arm64, glibc — so one hash
+  # still serves x86_64-linux and aarch64-linux (docs/nix.md has the sizes). Both live in files that
+  # scripts/update-pnpm-hash.sh --replay reads too. Only the fetcher is restricted: a developer's plain
+  # `pnpm install` on macOS still gets its own binaries.
+  # fetcherVersion 3 = reproducible pnpm-store.tar.zst (pnpm 10); the hash: nix/pnpm-deps-hash.
+  # Source read: pkgs/build-support/node/fetch-pnpm-deps/default.nix.
   pnpmDeps = fetchPnpmDeps {
     pname = "nix-sample";
     inherit src pnpm;
     fetcherVersion = 3;
+    prePnpmInstall = builtins.readFile ./pnpm-pre-install.sh;
+    pnpmInstallFlags = lib.importJSON ./pnpm-install-flags.json;
     hash = lib.fileContents ./pnpm-deps-hash;
   };
 }

@@ -1,33 +1,39 @@
 #!/usr/bin/env bash
-# Recompute the pnpm dependency hash in nix/pnpm-deps-hash.
+# Recompute the pnpm dependency hash in nix/pnpm-deps-hash (the one shared fetchPnpmDeps, .#web.pnpmDeps).
 #
-# No tool can predict a fixed-output derivation's hash: the only way is to build it with an empty hash
-# and read the `got:` line of Nix's hash-mismatch error. This script does exactly that for the one
-# shared fetchPnpmDeps (.#web.pnpmDeps; the API uses the same one), then writes the hash back.
+#   scripts/update-pnpm-hash.sh                    with Nix: build the fetcher with an empty hash and read
+#                                                  the `got:` line of Nix's hash-mismatch error
+#   scripts/update-pnpm-hash.sh --replay           without a Nix builder: replay the fetcher here
+#                                                  (scripts/lib/replay-pnpm-deps.sh) and hash its output
+#   ... --check                                    either way, CI: exit 0 when the file is right, 1 (printing
+#                                                  the right hash) when it is stale; the file is left as it was
 #
-#   scripts/update-pnpm-hash.sh            rewrite nix/pnpm-deps-hash (after pnpm-lock.yaml changes)
-#   scripts/update-pnpm-hash.sh --check    CI: exit 0 when the file is right, 1 (printing the right
-#                                          hash) when it is stale; the file is left as it was
-#
-# Runs on Linux (the packages are Linux-only); needs network (it downloads every package once).
-# Logs go to stderr; the hash alone goes to stdout. Exit 2: Nix failed for another reason.
+# --replay needs node, pnpm 10, jq, Debian's nix-bin (for `nix hash path`) and GNU tar + zstd at the
+# versions of nix/fetcher-tools.json, taken from TAR and ZSTD (or PATH); exit 2 naming what it found when
+# they differ. On Debian 12: eval "$(.ci/replay-tools.sh)" provides both. PNPM_DEPS_OUT=DIR keeps the
+# replayed store there (the offline rehearsal in tests/nix reuses it).
+# Both need network (every package is downloaded once). Logs go to stderr; the hash alone goes to stdout.
+# Exit 2: Nix or the replay failed for another reason.
 set -euo pipefail
 
 log() { printf 'update-pnpm-hash: %s\n' "$*" >&2; }
 
 mode="write"
-case "${1:-}" in
-  "") ;;
-  --check) mode="check" ;;
-  -h | --help)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
-    exit 0
-    ;;
-  *)
-    log "unknown argument: $1 (use --check or nothing)"
-    exit 2
-    ;;
-esac
+how="nix"
+for arg in "$@"; do
+  case "$arg" in
+    --check) mode="check" ;;
+    --replay) how="replay" ;;
+    -h | --help)
+      sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      log "unknown argument: $arg (use --replay, --check, both or nothing)"
+      exit 2
+      ;;
+  esac
+done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 hash_file="$root/nix/pnpm-deps-hash"
@@ -38,6 +44,53 @@ attr="${PNPM_DEPS_ATTR:-web.pnpmDeps}"
   exit 2
 }
 old=$(tr -d '[:space:]' <"$hash_file")
+
+# The hash, by replaying the fetcher on the files pnpm reads: the workspace's manifests, the lockfile and
+# pnpm's settings, with what nix/workspace.nix passes: nix/pnpm-pre-install.sh (prePnpmInstall) and
+# nix/pnpm-install-flags.json (pnpmInstallFlags).
+replay_hash() {
+  local src rc=0 importer f
+  src=$(mktemp -d)
+  for f in package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc .pnpmfile.cjs; do
+    [ ! -f "$root/$f" ] || cp "$root/$f" "$src/$f"
+  done
+  while IFS= read -r importer; do
+    [ "$importer" = . ] && continue
+    mkdir -p "$src/$importer"
+    cp "$root/$importer/package.json" "$src/$importer/package.json" || { rm -rf "$src"; return 2; }
+  done < <(awk '/^importers:/ { f = 1; next } /^[^ ]/ { f = 0 } f && /^  [^ ]/ { sub(/^  /, ""); sub(/:.*$/, ""); print }' \
+    "$root/pnpm-lock.yaml")
+  local flags=()
+  mapfile -t flags < <(jq -r '.[]' "$root/nix/pnpm-install-flags.json")
+  local out=${PNPM_DEPS_OUT:-$src.out}
+  PRE_INSTALL=$(cat "$root/nix/pnpm-pre-install.sh") "$root/scripts/lib/replay-pnpm-deps.sh" "$src" "$out" "${flags[@]}" || rc=$?
+  rm -rf "$src"
+  [ -n "${PNPM_DEPS_OUT:-}" ] || rm -rf "$out"
+  return "$rc"
+}
+
+if [ "$how" = replay ]; then
+  rc=0
+  new=$(replay_hash) || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    log "the replay failed (above); $hash_file is unchanged"
+    exit 2
+  fi
+  if [ "$mode" = check ]; then
+    if [ "$new" = "$old" ]; then
+      log "nix/pnpm-deps-hash is up to date ($new)"
+      exit 0
+    fi
+    log "nix/pnpm-deps-hash is stale: it says $old, the dependencies hash to $new"
+    log "fix: run scripts/update-pnpm-hash.sh --replay (or write the line below into nix/pnpm-deps-hash) and commit"
+    printf '%s\n' "$new"
+    exit 1
+  fi
+  printf '%s\n' "$new" >"$hash_file"
+  if [ "$new" = "$old" ]; then log "unchanged: $new"; else log "updated nix/pnpm-deps-hash: $old -> $new"; fi
+  printf '%s\n' "$new"
+  exit 0
+fi
 
 log_file=$(mktemp)
 restore=true

@@ -3,21 +3,23 @@
 #
 #   rehearse.sh pnpm           put pnpm (package.json's packageManager version) in the test cache
 #   rehearse.sh switch         the shells' variable stops pnpm 10 from switching to the pinned version
-#   rehearse.sh fetch          what fetchPnpmDeps does, network allowed: `pnpm install --force` into an
-#                              empty store, its fixup, the reproducible pnpm-store.tar.zst
+#   rehearse.sh fetch          the replayed fetchPnpmDeps output (run.sh's replay wrote it to $FETCHED:
+#                              .fetcher-version, pnpm-store.tar.zst) is there; nothing is fetched again
 #   rehearse.sh build N        round N: a clean copy of the flake's build source, then sandbox-build.sh
 #                              in `unshare -n` as uid 65534 (HOME unwritable, source read-only)
 #   rehearse.sh compare        rounds 1 and 2 must be identical (content hashes, x bit, links), but
 #                              for Next.js's per-build secrets (listed)
 #   rehearse.sh trees          the runtime trees look as the images expect
+#   rehearse.sh references     no file in them names the build's Node.js, pnpm or store (in Nix:
+#                              disallowedReferences; sandbox-build.sh patched the shebangs as Nix does)
 #   rehearse.sh serve          serve-check.sh in `unshare -n -m`: the trees serve, as the images run them
+#   rehearse.sh keep           copy the trees to $TEST_CACHE/runtime-trees/{web,api} for tests/smoke
 #
 # Environment (set by run.sh): WORK (scratch), EVAL (the flake's evaluated outputs, JSON), NODE (node 22),
-# TEST_CACHE (pnpm and the fetched store, reused across runs while the lockfile is unchanged).
+# TEST_CACHE (pnpm, the replayed store, the kept trees), FETCHED (the replayed store's directory).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-: "${WORK:?}" "${EVAL:?}" "${NODE:?}" "${TEST_CACHE:?}"
+: "${WORK:?}" "${EVAL:?}" "${NODE:?}" "${TEST_CACHE:?}" "${FETCHED:?}"
 
 system="$(uname -m)-linux"
 packages="$EVAL/packages.json"
@@ -30,8 +32,7 @@ export PATH
 
 # The variables the fetcher and pnpmConfigHook set with `pnpm config set` (pnpm 10 reads npm_config_*).
 case "$(uname -m)" in x86_64) npm_arch=x64 ;; aarch64) npm_arch=arm64 ;; *) npm_arch=$(uname -m) ;; esac
-store_key=$(cat "$src/pnpm-lock.yaml" "$src/pnpm-workspace.yaml" "$src/package.json" | sha256sum | cut -c1-16)
-fetched="$TEST_CACHE/pnpm-deps-$pnpm_version-$store_key" # like the FOD's $out: .fetcher-version, pnpm-store.tar.zst
+fetched=$FETCHED # like the FOD's $out: .fetcher-version, pnpm-store.tar.zst
 
 step_pnpm() {
   if [ ! -x "$pnpm_dir/node_modules/.bin/pnpm" ]; then
@@ -47,7 +48,7 @@ step_switch() {
   local var other_dir d out
   var=$(jq -r '.["x86_64-linux"].default.env.npm_config_manage_package_manager_versions' "$EVAL/devShells.json")
   [ "$var" = false ]
-  other_dir="$TEST_CACHE/pnpm-10.34.4" # the pnpm_10 of a recent nixpkgs (../shared/nix/NIXPKGS.md)
+  other_dir="$TEST_CACHE/pnpm-10.34.4" # the pnpm_10 of a recent nixpkgs
   [ -x "$other_dir/node_modules/.bin/pnpm" ] ||
     npm install --prefix "$other_dir" --no-audit --no-fund --loglevel=error pnpm@10.34.4 >&2
   d=$(mktemp -d "$WORK/switch.XXXX")
@@ -63,45 +64,13 @@ step_switch() {
 }
 
 step_fetch() {
-  if [ -f "$fetched/pnpm-store.tar.zst" ]; then
-    echo "reusing $fetched (same lockfile, same pnpm)"
-  else
-    rm -rf "$TEST_CACHE"/pnpm-deps-* # keep one fetched store only
-    local f="$WORK/fetch" store
-    store="$f/store"
-    mkdir -p "$f/home" "$store" "$f.out"
-    cp -R "$src" "$f/source"
-    chmod -R u+w "$f/source"
-    (
-      # pkgs/build-support/node/fetch-pnpm-deps/default.nix, installPhase (temp HOME, as there)
-      cd "$f/source"
-      export HOME="$f/home"
-      pnpm config set manage-package-manager-versions false
-      pnpm config set store-dir "$store"
-      pnpm config set side-effects-cache false
-      pnpm config set update-notifier false
-      pnpm install --force --ignore-scripts --frozen-lockfile
-    ) >"$f.log" 2>&1 || { tail -n 30 "$f.log"; return 1; }
-    echo 3 >"$f.out/.fetcher-version"
-    # … and its fixupPhase
-    rm -rf "$store"/{v3,v10}/tmp "$store"/{v3,v10}/projects
-    find "$store" -name '*.json' -print0 | while IFS= read -r -d '' j; do
-      jq --sort-keys 'del(.. | .checkedAt?)' "$j" >"$j.tmp" && mv "$j.tmp" "$j"
-    done
-    find "$store" -type f -name '*-exec' -print0 | xargs -0r chmod 555
-    find "$store" -type f -not -name '*-exec' -print0 | xargs -0r chmod 444
-    find "$store" -type d -print0 | xargs -0r chmod 555
-    (cd "$store" && tar --sort=name --mtime=@315532800 --owner=0 --group=0 --numeric-owner \
-      --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
-      --zstd -cf "$f.out/pnpm-store.tar.zst" .)
-    chmod -R u+w "$store" && rm -rf "$store" "$f/source"
-    mkdir -p "$TEST_CACHE" && mv "$f.out" "$fetched"
-    nix --offline hash path "$fetched" >"$fetched.nar-hash"
+  if [ "$(cat "$fetched/.fetcher-version" 2>/dev/null)" != 3 ] || [ ! -f "$fetched/pnpm-store.tar.zst" ]; then
+    echo "no replayed store in $fetched"
+    return 1
   fi
-  echo "store tarball: $(du -h "$fetched/pnpm-store.tar.zst" | cut -f1)"
-  # The hash Nix would compute if its tar, zstd and pnpm wrote the same bytes as Debian's do here: an
-  # estimate (nixpkgs' tar/zstd/pnpm versions differ), never a test failure.
-  echo "NAR hash of this store: $(cat "$fetched.nar-hash"); nix/pnpm-deps-hash: $(cat "$repo/nix/pnpm-deps-hash")"
+  [ "$(cd "$fetched" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' ' ')" = "./.fetcher-version ./pnpm-store.tar.zst " ] ||
+    { echo "the fetcher's \$out holds exactly .fetcher-version and pnpm-store.tar.zst: $(ls -A "$fetched")"; return 1; }
+  echo "store tarball $(du -h "$fetched/pnpm-store.tar.zst" | cut -f1), NAR hash $(cat "$fetched.nar-hash")"
 }
 
 # Directories the builds write, the only writable places in the read-only source: node_modules of the
@@ -211,10 +180,6 @@ step_trees() {
     ls -la "$api"
     return 1
   fi
-  # Nothing may point at the build's tools (node, pnpm, its store): in Nix those would be store
-  # references, dragging the full nodejs or the pnpm store into the image.
-  bad=$(grep -rlF -e "$(dirname "$NODE")" -e "$pnpm_dir" -e "$fetched" "$web" "$api" 2>/dev/null || true)
-  [ -z "$bad" ] || { echo "outputs mention the build tools:"; echo "$bad"; return 1; }
   build=$(cat "$WORK/build-path")
   bad=$(grep -rlF "$build" "$web" "$api" 2>/dev/null | sed "s|^$WORK/round1/||" || true)
   if [ -n "$bad" ]; then
@@ -222,6 +187,16 @@ step_trees() {
     echo "$bad"
   fi
   echo "web tree $(du -sh "$web" | cut -f1), api tree $(du -sh "$api" | cut -f1)"
+}
+
+# Nothing may name the build's tools (node, pnpm, the store): in Nix those would be references to the
+# full nodejs (with npm) or pnpm, which disallowedReferences rejects. sandbox-build.sh rewrote node_modules'
+# `#!/usr/bin/env node` lines to the build's node, as patchShebangs does, so a traced script shows up here.
+step_references() {
+  local bad
+  bad=$(grep -rlF -e "$(dirname "$NODE")" -e "$pnpm_dir" -e "$fetched" "$WORK/round1/web" "$WORK/round1/api" 2>/dev/null || true)
+  [ -z "$bad" ] || { echo "runtime files naming the build's Node.js, pnpm or store:"; echo "${bad//"$WORK/round1/"/}"; return 1; }
+  echo "$(grep -o 'patchShebangs node_modules: [0-9]* scripts' "$WORK/round1.log"); none reached the trees"
 }
 
 step_serve() {
@@ -232,6 +207,18 @@ step_serve() {
       "image-api": (.["image-api"] + {entry: .api.entry})
     }' "$packages" >"$images"
   unshare -n -m bash "$here/serve-check.sh" "$NODE" "$WORK/round1/web" "$WORK/round1/api" "$images" "$logs"
+}
+
+# The final runtime trees, for tests/smoke (it builds docker-archives from them after this suite).
+step_keep() {
+  local kept="$TEST_CACHE/runtime-trees" app
+  mkdir -p "$kept"
+  for app in web api; do
+    if [ -e "$kept/$app" ]; then chmod -R u+w "$kept/$app" && rm -rf "${kept:?}/$app"; fi
+    cp -a "$WORK/round1/$app" "$kept/$app"
+  done
+  [ -f "$kept/web/apps/web/server.js" ] && [ -f "$kept/api/index.mjs" ] && [ -L "$kept/web/apps/web/.next/cache" ]
+  echo "$kept/web, $kept/api"
 }
 
 step=$1

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # tests/nix/run.sh: everything about the flake that can be proven without a Nix binary cache or GitHub.
 #
-#  1. every .nix file parses; flake.lock is the pinned one and Nix accepts it offline, unchanged;
+#  1. every .nix file parses; Nix accepts flake.lock offline, unchanged; the lock's invariants (exactly
+#     the inputs flake.nix declares, devenv follows our nixpkgs), so `nix flake update` keeps CI green;
 #  2. the flake's outputs evaluate against stand-in inputs (./stub: nixpkgs and devenv functions with the
-#     real argument sets), on every system, and say what the docs and the apps expect;
+#     real argument sets, warning and asserting as the real ones do), on every system, and say what the
+#     docs, the apps and the other suites expect (dev-shell tools, image labels, the build source);
 #  3. image settings (nix/image-settings.nix) against the apps' own defaults;
-#  4. scripts/update-pnpm-hash.sh against a fake `nix`;
-#  5. the offline rehearsal of the in-Nix builds (./rehearse.sh): fetch the store as fetchPnpmDeps does,
-#     build without network as an unprivileged uid from a read-only source, twice from clean, compare,
-#     then serve the trees the way the images run them.
+#  4. scripts/update-pnpm-hash.sh against a fake `nix` and fake tools;
+#  5. the fetcher replay (scripts/lib/replay-pnpm-deps.sh): two small public projects must hash exactly as
+#     nixpkgs says, and this repository exactly as nix/pnpm-deps-hash says;
+#  6. the offline rehearsal of the in-Nix builds (./rehearse.sh) on the replay's store: build without
+#     network as an unprivileged uid from a read-only source, twice from clean, compare, then serve the
+#     trees the way the images run them. It KEEPS the final runtime trees in $TEST_CACHE/runtime-trees/web
+#     and .../api: tests/smoke (which runs after this suite) builds docker-archives from them.
 #
-# Needs nix (Debian's nix-bin is enough), git, jq; part 5 also root, unshare/setpriv (util-linux),
-# ip/ss (iproute2), curl, zstd, Node.js 22 and the npm registry. With REQUIRE_EVERY_SUITE=1 a missing tool fails the
-# suite; elsewhere the part that needs it is skipped. TEST_CACHE (default /var/tmp/nix-sample-test-cache)
-# keeps pnpm and the fetched store between runs while pnpm-lock.yaml is unchanged.
+# Needs nix (Debian's nix-bin is enough), git, jq; part 5 also node 22, npm, and GNU tar + zstd at the
+# versions of nix/fetcher-tools.json (TAR/ZSTD, as .ci/run sets them, or .tools/replay/bin from
+# .ci/replay-tools.sh), the npm registry; part 6 also root, unshare/setpriv (util-linux), ip/ss (iproute2),
+# curl. With REQUIRE_EVERY_SUITE=1 a missing tool fails the suite; elsewhere the part that needs it is
+# skipped. TEST_CACHE (default /var/tmp/nix-sample-test-cache) keeps pnpm, the replayed stores and the
+# runtime trees between runs; an unchanged lockfile is not replayed again.
 # jq programs are single-quoted on purpose; `A && B || { …; return 1; }` is the intended shape.
 # shellcheck disable=SC2016,SC2015
 set -euo pipefail
@@ -53,8 +60,9 @@ copy_flake() { # copy_flake DEST
     git -C "$dest" -c user.name=test -c user.email=test@localhost commit -qm tree
 }
 
-eval_stub() { # eval_stub FLAKE OUTPUT: the output, through ./summary.nix, against the stand-ins
-  nix --offline eval --no-write-lock-file \
+# Impure like `nix develop --impure` and `nix flake check --impure`: devenv reads $PWD.
+eval_stub() { # eval_stub FLAKE OUTPUT [NIX ARGS]: the output, through ./summary.nix, against the stand-ins
+  nix --offline eval --no-write-lock-file --impure "${@:3}" \
     --override-input nixpkgs "path:$stub/nixpkgs" --override-input devenv "path:$stub/devenv" \
     --json "$1#$2" --apply "($(cat "$here/summary.nix")).$2"
 }
@@ -79,21 +87,34 @@ lock_unchanged() {
   nix --offline flake lock "$flake" 2>&1 || return 1
   cmp "$WORK/flake.lock.before" "$flake/flake.lock"
 }
-lock_pins() { # the pins of ../shared/nix/PINS.md, and our inputs' follows
-  jqe '.nodes.root.inputs == {devenv: "devenv", nixpkgs: "nixpkgs_2"}' "$repo/flake.lock" &&
-    jqe '.nodes.nixpkgs_2.locked | .rev == "5880666fd9eb563038431edb35c2d0aa595884e6"
-         and .narHash == "sha256-OURZPknrTjQrlNyxPdqzyqmU/81Wes1CUP/Ft1Rv/YI="' "$repo/flake.lock" &&
-    jqe '.nodes.nixpkgs_2.original == {owner: "NixOS", ref: "nixos-26.05", repo: "nixpkgs", type: "github"}' "$repo/flake.lock" &&
-    jqe '.nodes.devenv.locked | .rev == "b8030c58deafc013fc51791377fe8fea4dadcb00"
-         and .narHash == "sha256-UXA2rr/JNIrbTrhPcmbC2y4Uit8NzeAMZAlUfBQ45uw="' "$repo/flake.lock" &&
-    jqe '.nodes.devenv.inputs.nixpkgs == ["nixpkgs"] and .nodes.devenv.original.ref == "v2.2.2"' "$repo/flake.lock" &&
-    grep -q 'nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05";' "$repo/flake.nix" &&
-    grep -q 'devenv.url = "github:cachix/devenv/v2.2.2";' "$repo/flake.nix" &&
-    grep -q 'devenv.inputs.nixpkgs.follows = "nixpkgs";' "$repo/flake.nix"
+lock_invariants() { # true after any `nix flake update`: no revision is pinned here
+  local declared
+  declared=$(nix-instantiate --eval --strict --json -E "builtins.attrNames (import $repo/flake.nix).inputs") || return 1
+  jqe --argjson d "$declared" '.nodes.root.inputs | keys == $d' "$repo/flake.lock" || { echo "lock inputs != flake.nix inputs $declared"; return 1; }
+  jqe '.nodes.root.inputs.nixpkgs as $n | .nodes.devenv.inputs.nixpkgs == ["nixpkgs"]
+       and .nodes[$n].original.owner == "NixOS" and .nodes[$n].original.repo == "nixpkgs"
+       and (.nodes[$n].locked | .type == "github" and (.rev | test("^[0-9a-f]{40}$")) and (.narHash | startswith("sha256-")))
+       and (.nodes.devenv.locked | .type == "github" and .owner == "cachix" and .repo == "devenv")' "$repo/flake.lock" ||
+    { echo "devenv must follow our nixpkgs; both inputs locked to a GitHub revision"; return 1; }
+  grep -q 'devenv.inputs.nixpkgs.follows = "nixpkgs";' "$repo/flake.nix"
 }
 t "nix --offline flake metadata accepts flake.lock" lock_metadata
 t "nix --offline flake lock leaves flake.lock byte-identical" lock_unchanged
-t "flake.lock pins nixos-26.05 and devenv v2.2.2 (PINS.md); devenv follows our nixpkgs" lock_pins
+t "flake.lock: exactly flake.nix's inputs, devenv follows our nixpkgs (no revision pinned by this test)" lock_invariants
+
+# The replay's tar/zstd versions were read at one nixpkgs revision; another revision may ship others.
+calibration() {
+  local locked recorded
+  locked=$(jq -r '.nodes[.nodes.root.inputs.nixpkgs].locked.rev' "$repo/flake.lock")
+  recorded=$(jq -r .nixpkgsRev "$repo/nix/fetcher-tools.json")
+  [ "$locked" = "$recorded" ] || {
+    echo "recalibrate: check tar/zstd versions at the new revision ($locked; nix/fetcher-tools.json has them for $recorded),"
+    echo "then record the revision there; until then replayed hashes may not be what Nix computes"
+    return 1
+  }
+  jqe '.tar | test("^[0-9]+[.][0-9]+$")' "$repo/nix/fetcher-tools.json" && jqe '.zstd | test("^[0-9]+[.][0-9]+[.][0-9]+$")' "$repo/nix/fetcher-tools.json"
+}
+t "nix/fetcher-tools.json (tar, zstd versions) was recorded at flake.lock's nixpkgs revision" calibration
 
 # --- 2. outputs against the stand-ins -------------------------------------------------------------
 eval_to_file() { eval_stub "$flake" "$1" >"$EVAL/$1.json" 2>"$EVAL/$1.err" || { grep -v '^[•│ ]' "$EVAL/$1.err" | tail -n 20; return 1; }; }
@@ -109,6 +130,13 @@ t "packages.{web,api,image-web,image-api,default} on both Linux systems (none on
   jqe --argjson l "$linux" 'keys == $l and all(.[]; keys == ["api","default","image-api","image-web","web"])' "$P"
 t "devShells.{default,dev-web,dev-api} on Linux and macOS" \
   jqe --argjson a "$all" 'keys == $a and all(.[]; keys == ["default","dev-api","dev-web"])' "$S"
+no_warnings() { # nixpkgs' deprecations warn at evaluation; a warning today is an error in the next release
+  local w
+  w=$(grep -h 'evaluation warning' "$EVAL"/*.err || true)
+  [ -z "$w" ] || { echo "$w"; return 1; }
+}
+t "evaluation prints no nixpkgs deprecation warning" no_warnings
+
 t "formatter is nixfmt-tree everywhere; checks build both apps and both images on Linux" sh -c "
   jq -e --argjson a '$all' 'keys == \$a and all(.[]; . == \"nixfmt-tree\")' '$EVAL/formatter.json' >/dev/null &&
   jq -e --argjson l '$linux' 'keys == \$l and all(.[]; keys == [\"api\",\"image-api\",\"image-web\",\"web\"])' '$EVAL/checks.json' >/dev/null"
@@ -119,11 +147,42 @@ shared_deps() { # one fetchPnpmDeps for both apps; fetcherVersion 3 with pnpm 10
   jqe 'all(.[]; .web.pnpmDeps == .api.pnpmDeps)' "$P" &&
     jqe 'all(.[]; .web.pnpmDeps | .fetcherVersion == 3 and .pnpmWorkspaces == []
            and (.pnpm | startswith("pnpm-10.")) and .name == "nix-sample-pnpm-deps")' "$P" &&
-    jqe --arg m "nodejs-$major." 'all(.[]; .web.pnpmDeps.pnpmNode | startswith($m))' "$P" &&
+    jqe --arg m "nodejs-slim-$major." 'all(.[]; .web.pnpmDeps.pnpmNode | startswith($m))' "$P" &&
+    jqe --slurpfile f "$repo/nix/pnpm-install-flags.json" 'all(.[]; .web.pnpmDeps.pnpmInstallFlags == $f[0] and .web.pnpmDeps.prePnpmInstall == $pre)' --rawfile pre "$repo/nix/pnpm-pre-install.sh" "$P" &&
     jqe 'all(.[]; .web.pnpmDeps.src == .web.src and .api.src == .web.src)' "$P" &&
     jqe --arg h "$(cat "$repo/nix/pnpm-deps-hash")" 'all(.[]; .web.pnpmDeps.hash == ($h | rtrimstr("\n")))' "$P"
 }
-t "one shared fetchPnpmDeps (fetcherVersion 3, pnpm 10 on Node.js \$(.nvmrc), hash from nix/pnpm-deps-hash)" shared_deps
+t "one shared fetchPnpmDeps (fetcherVersion 3, pnpm 10 on nodejs-slim \$(.nvmrc), flags from nix/pnpm-install-flags.json, hash from nix/pnpm-deps-hash)" shared_deps
+
+platform_flags() { # the fetch is Linux x64/arm64 glibc; a developer's own pnpm install is not restricted
+  jqe '. == ["--os=linux", "--cpu=x64", "--cpu=arm64", "--libc=glibc"]' "$repo/nix/pnpm-install-flags.json" || return 1
+  if grep -rqE '^supportedArchitectures|"supportedArchitectures"' "$repo/pnpm-workspace.yaml" "$repo/package.json" "$repo/.npmrc"; then
+    echo "supportedArchitectures in the workspace's own settings would restrict every developer's install"
+    return 1
+  fi
+}
+t "the fetcher's install is restricted to linux x64/arm64 glibc, and only the fetcher's" platform_flags
+
+pre_install_drops_force() { # prePnpmInstall's `pnpm` passes every argument on but --force
+  local d="$WORK/pre" got
+  mkdir -p "$d/bin"
+  printf '#!/bin/sh\necho "$@"\n' >"$d/bin/pnpm"
+  chmod +x "$d/bin/pnpm"
+  got=$(PATH="$d/bin:$PATH" bash -c 'set -euo pipefail; source "$1"; pnpm install --force --ignore-scripts --os=linux --registry= --frozen-lockfile' _ "$repo/nix/pnpm-pre-install.sh")
+  [ "$got" = "install --ignore-scripts --os=linux --registry= --frozen-lockfile" ] || { echo "pnpm got: $got"; return 1; }
+}
+t "prePnpmInstall drops the fetcher's --force (under which pnpm ignores --os/--cpu/--libc), nothing else" pre_install_drops_force
+
+deprecated_pnpm_override() { # the stand-in warns exactly like nixpkgs on pnpm's old `nodejs` argument
+  local bad="$WORK/flake-old-override" err
+  cp -R "$flake" "$bad"
+  sed -i 's/pnpm = pkgs.pnpm_10.override { inherit nodejs-slim; };/pnpm = pkgs.pnpm_10.override { inherit nodejs; };/' "$bad/nix/workspace.nix"
+  git -C "$bad" -c user.name=t -c user.email=t@localhost commit -qam old >/dev/null || return 1
+  err=$(eval_stub "$bad" packages 2>&1 >/dev/null) || true
+  grep -q 'evaluation warning: pnpm: Override nodejs-slim instead of nodejs' <<<"$err" ||
+    { echo "no warning for pnpm_10.override { nodejs = ...; }: $err" | tail -n 5; return 1; }
+}
+t "the stand-in nixpkgs warns on pnpm.override { nodejs } (deprecated at 26.05), as the real one" deprecated_pnpm_override
 
 build_commands() { # the contract's commands, the hook, the Node.js knob, telemetry off
   local major
@@ -136,19 +195,47 @@ build_commands() { # the contract's commands, the hook, the Node.js knob, teleme
     jqe 'all(.[]; (.web, .api) | .env == {NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1"}
            and .dontFixup)' "$P"
 }
+disallowed() { # neither tree may reference the build-only Node.js (with npm) or pnpm
+  jqe 'all(.[]; (.web, .api) | (.inputs[:2]) as $tools | .disallowedReferences == $tools
+         and ($tools[0] | startswith("nodejs-")) and ($tools[0] | startswith("nodejs-slim") | not)
+         and ($tools[1] | startswith("pnpm-")))' "$P"
+}
+t "web and api: disallowedReferences = the build's Node.js and pnpm" disallowed
 t "builds: pnpmConfigHook, then pnpm --filter=<app> run build, Node.js = .nvmrc, telemetry off" build_commands
 
-build_source() { # the source the builds see: the JS workspace without the Nix, test and doc files
-  local src
+build_source() { # an allowlist: the workspace the builds read, nothing else
+  local src top
   src=$(jq -r '.["x86_64-linux"].web.src' "$P")
-  for f in package.json pnpm-lock.yaml pnpm-workspace.yaml apps/web/package.json apps/api/package.json packages/ui/package.json; do
+  for f in package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc apps/web/package.json apps/web/next.config.ts \
+    apps/api/package.json apps/api/build.mjs packages/ui/package.json packages/typescript-config/package.json; do
     [ -e "$src/$f" ] || { echo "build source lacks $f"; return 1; }
   done
-  for f in flake.nix flake.lock nix tests .envrc apps/web/.envrc node_modules apps/web/.next; do
+  top=$(cd "$src" && find . -mindepth 1 -maxdepth 1 | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')
+  [ "$top" = ".npmrc apps package.json packages pnpm-lock.yaml pnpm-workspace.yaml " ] || { echo "top level of the build source: $top"; return 1; }
+  for f in apps/web/.envrc apps/web/node_modules apps/web/.next apps/api/dist packages/ui/node_modules; do
     [ ! -e "$src/$f" ] || { echo "build source has $f (edits to it would rebuild the apps)"; return 1; }
   done
 }
-t "the build source holds the workspace, not flake.nix, nix/, tests/, .envrc or build leftovers" build_source
+t "the build source is the workspace only: no flake/nix/tests/docs/bench/scripts, no .envrc or build leftovers" build_source
+
+source_stable() { # editing what the builds don't read leaves the source (and so every build) unchanged
+  local d="$WORK/flake-edit" before after
+  cp -R "$flake" "$d"
+  before=$(jq -r '.["x86_64-linux"].web.src' "$P")
+  mkdir -p "$d/docs" "$d/bench" "$d/scripts"
+  echo "edited" >>"$d/docs/nix.md"
+  echo "{}" >"$d/bench/new.json"
+  echo "# edited" >>"$d/README.md"
+  echo "# edited" >>"$d/scripts/update-pnpm-hash.sh"
+  git -C "$d" add -A && git -C "$d" -c user.name=t -c user.email=t@localhost commit -qm edit || return 1
+  after=$(eval_stub "$d" packages | jq -r '.["x86_64-linux"].web.src') || return 1
+  [ "$before" = "$after" ] || { echo "source changed: $before -> $after"; return 1; }
+  echo "x" >>"$d/apps/api/src/index.ts"
+  git -C "$d" -c user.name=t -c user.email=t@localhost commit -qam app || return 1
+  after=$(eval_stub "$d" packages | jq -r '.["x86_64-linux"].web.src') || return 1
+  [ "$before" != "$after" ] || { echo "an app change did not change the source"; return 1; }
+}
+t "editing docs/, bench/, scripts/ or README.md keeps the build source; editing an app changes it" source_stable
 
 misspelt() { # the stand-ins reject a misspelt argument (so a pass above means something)
   local bad="$WORK/flake-bad" out
@@ -190,7 +277,7 @@ image_config() {
         and $i.created == $s.created
         and $i.config.User == "\($s.user.uid):\($s.user.gid)"
         and $i.config.ExposedPorts == {("\($a.port)/tcp"): {}}
-        and $i.config.Labels == $a.labels
+        and $i.config.Labels == ($a.labels + {"writable-dirs": ($a.writableDirs | join(" "))})
         and ($a.labels | has("org.opencontainers.image.source") and has("org.opencontainers.image.title") and has("org.opencontainers.image.description"))
         and ($i.config.Env | contains([$a.env | to_entries[] | "\(.key)=\(.value)"]))
         and ($i.config.Cmd | length == 2)
@@ -203,16 +290,32 @@ image_config() {
 }
 t "images: name, tag latest, fixed created, User, ExposedPorts, Env, Labels, Cmd = nodejs-slim + entry" image_config
 
-writable_dirs() { # only /tmp (1777) and the web's cache dir (owned by the image user) are writable
+writable_dirs() { # exactly settings.writableDirs are writable: /tmp 1777, the others owned by the image user
   local owner
   owner=$(jq -r '"\(.user.uid):\(.user.gid)"' "$C")
+  jqe '.web.writableDirs == ["/tmp", "/var/cache/nix-sample-web"] and .api.writableDirs == ["/tmp"]' "$C" || return 1
   jqe --arg o "$owner" --slurpfile c "$C" 'all(.[];
-      (.["image-web"].fakeRootCommands | test("chmod 1777 ./tmp\n") and test("chown \($o) ./var/cache/nix-sample-web\n"))
-      and (.["image-api"].fakeRootCommands | test("chmod 1777 ./tmp\n") and (test("chown") | not))
+      (.["image-web"].fakeRootCommands | test("chmod 1777 ./tmp\n") and test("chown \($o) ./var/cache/nix-sample-web\n")
+        and ([scan("mkdir -p [^\n]*")] == ["mkdir -p ./tmp", "mkdir -p ./var/cache/nix-sample-web"]))
+      and (.["image-api"].fakeRootCommands | test("chmod 1777 ./tmp\n") and (test("chown") | not)
+        and ([scan("mkdir -p [^\n]*")] == ["mkdir -p ./tmp"]))
+      and .["image-web"].config.Labels["writable-dirs"] == "/tmp /var/cache/nix-sample-web"
+      and .["image-api"].config.Labels["writable-dirs"] == "/tmp"
       and .web.cacheDir == $c[0].web.cacheDir and .web.cacheDir == "/var/cache/nix-sample-web" and .api.cacheDir == null
       and (.web.cacheDir as $d | .web.installPhase | contains("ln -s \($d) \"$out/apps/web/.next/cache\"")))' "$P"
 }
-t "images: writable only /tmp (1777) and the web cache dir (chown to the image user); the tree links to it" writable_dirs
+t "images: writable exactly writableDirs (/tmp 1777, the web cache owned by the user), label writable-dirs" writable_dirs
+
+cache_not_writable() { # a cacheDir outside writableDirs is an evaluation error, not a crash in production
+  local bad="$WORK/flake-cache" err
+  cp -R "$flake" "$bad"
+  sed -i 's|      "/var/cache/nix-sample-web"\n    \];||' "$bad/nix/image-settings.nix"
+  perl -0pi -e 's|writableDirs = \[\n      "/tmp"\n      "/var/cache/nix-sample-web"\n    \];|writableDirs = [ "/tmp" ];|' "$bad/nix/image-settings.nix"
+  git -C "$bad" -c user.name=t -c user.email=t@localhost commit -qam bad >/dev/null || return 1
+  if err=$(eval_stub "$bad" packages 2>&1); then echo "evaluated without the cache dir writable"; return 1; fi
+  grep -q 'cacheDir /var/cache/nix-sample-web is not in writableDirs' <<<"$err" || { echo "$err" | tail -n 3; return 1; }
+}
+t "images: a web cacheDir missing from writableDirs fails evaluation" cache_not_writable
 
 t "packages.default: a directory linking both archives under their own names" \
   jqe 'all(.[]; .default.entries == [{name: "nix-sample-web.tar.gz", path: "nix-sample-web.tar.gz"},
@@ -223,14 +326,72 @@ shell_common() {
   local major
   major=$(tr -d '[:space:]' <"$repo/.nvmrc")
   jqe --arg m "nodejs-$major." 'all(.[]; all(.[];
-      (.packages | length == 5) and (.packages[0] | startswith($m)) and (.packages[1] | startswith("pnpm-10."))
-      and .packages[2:] == ["git-2.51.0", "jq-1.8.1", "skopeo-1.20.0"]
+      (.packages[0] | startswith($m)) and (.packages[1] | startswith("pnpm-10."))
       and .env.NEXT_TELEMETRY_DISABLED == "1" and .env.TURBO_TELEMETRY_DISABLED == "1" and .env.DO_NOT_TRACK == "1"
       and .env.npm_config_manage_package_manager_versions == "false"))' "$S" &&
-    jqe 'all(.[]; .default.packages == .["dev-web"].packages)' "$S" &&
+    jqe 'all(.[]; .default.packages == .["dev-web"].packages and .default.packages == .["dev-api"].packages)' "$S" &&
     jqe --slurpfile p "$P" '[.[] | .default.packages[1]] | all(. == $p[0]["x86_64-linux"].web.pnpmDeps.pnpm)' "$S"
 }
-t "shells: Node.js = .nvmrc, the image build's pnpm 10, git, jq, skopeo; telemetry and pnpm switching off" shell_common
+t "shells: Node.js = .nvmrc, the image build's pnpm 10; telemetry and pnpm switching off" shell_common
+
+# The commands the repository's own tooling calls: every suite's require_tool line, the rehearsal's tools,
+# and those called outside a require_tool (listed here, with who calls them). `nix` itself is what enters
+# the shell; coreutils, tar, gzip, sed, grep… come with every dev shell (stdenv).
+tools_called() {
+  {
+    grep -h '^[[:space:]]*require_tool ' "$repo"/tests/*/run.sh | sed 's/^[[:space:]]*require_tool //'
+    sed -n 's/^[[:space:]]*for tool in \(.*\); do command -v.*/\1/p' "$here/run.sh"
+    # pnpm lint (scripts/lint-repo.sh); e2e (CHROMIUM_PATH); image smoke tests; database tests
+    echo shellcheck yamllint chromium podman runc postgres initdb pg_ctl node pnpm
+  } | tr ' ' '\n' | grep -vxE 'nix|nix-instantiate|' | LC_ALL=C sort -u
+}
+stdenv_commands="bash sh tar gzip gunzip base64 sha256sum find grep sed awk sort cut tr mktemp xargs diff cmp env timeout"
+shell_tools() {
+  local system missing tool
+  for system in x86_64-linux aarch64-linux; do
+    missing=()
+    while IFS= read -r tool; do
+      jq -e --arg s "$system" --arg t "$tool" '.[$s].default.commands | index($t) != null' "$S" >/dev/null ||
+        grep -qw -- "$tool" <<<"$stdenv_commands" || missing+=("$tool")
+    done < <(tools_called)
+    [ ${#missing[@]} -eq 0 ] || { echo "$system dev shell lacks: ${missing[*]}"; return 1; }
+  done
+  jqe 'all(.[]; .default.scripts["docker-registry"] | test("^exec /nix/store/[^/]*-distribution-[^/]*/bin/registry \"\\$@\"$"))' "$S" || return 1
+  jqe '.["x86_64-linux"].default.env.CHROMIUM_PATH | test("-chromium-[^/]*/bin/chromium$")' "$S" || return 1
+  # macOS: no Linux-only package (nixpkgs has no chromium, runc, podman engine or util-linux build there)
+  jqe 'all(.["aarch64-darwin", "x86_64-darwin"]; .default.packages | map(test("^(podman|runc|chromium|util-linux|iproute2)-")) | any | not)' "$S" || return 1
+  echo "$(tools_called | wc -l) tools: $(tools_called | tr '\n' ' ')"
+}
+t "shells: every tool the suites, lint and e2e call is in the Linux dev shell (registry as docker-registry too)" shell_tools
+
+pure_shells() { # devenv needs $PWD: a pure evaluation of the shells fails with devenv's message
+  local err
+  if err=$(cd / && env -u PWD nix --offline eval --no-write-lock-file \
+    --override-input nixpkgs "path:$stub/nixpkgs" --override-input devenv "path:$stub/devenv" \
+    --json "$flake#devShells.x86_64-linux.default.config.env" 2>&1); then
+    echo "a pure evaluation of the dev shell succeeded: the stand-in no longer models devenv's PWD assertion"
+    return 1
+  fi
+  grep -q 'devenv was not able to determine the current directory' <<<"$err" || { echo "$err" | tail -n 5; return 1; }
+}
+t "shells: pure evaluation fails as devenv's does (so the docs say --impure for develop and flake check)" pure_shells
+
+docs_commands() { # README, LESSONS, docs/nix.md and flake.nix say the same flake check command
+  local f
+  for f in README.md LESSONS.md docs/nix.md flake.nix; do
+    grep -q 'nix flake check --impure' "$repo/$f" || { echo "$f does not say 'nix flake check --impure'"; return 1; }
+    if grep -nE '(^[[:space:]]*|`)nix flake check(`|[[:space:]]*$)' "$repo/$f"; then echo "$f: a pure 'nix flake check' fails on the dev shells"; return 1; fi
+  done
+}
+t "docs: README, LESSONS, docs/nix.md and flake.nix all say 'nix flake check --impure'" docs_commands
+
+flake_config() { # devenv's cache, exactly as devenv's own flake template sets it
+  local cfg
+  cfg=$(nix-instantiate --eval --strict --json -E "(import $repo/flake.nix).nixConfig") || return 1
+  jqe '. == {"extra-trusted-public-keys": "devenv.cachix.org-1:w1cLUi8dv3hnoSPGAuibQv+f9TZLr6cv/Hm9XgU50cw=",
+             "extra-substituters": "https://devenv.cachix.org"}' <<<"$cfg"
+}
+t "flake.nix nixConfig: devenv's substituter and public key (Nix 2.8 evaluates it)" flake_config
 
 shell_env() {
   jqe --slurpfile c "$C" '($c[0]) as $s | all(.[];
@@ -325,43 +486,142 @@ hash_other_failure() {
 }
 t "update-pnpm-hash.sh: another nix failure → exit 2, nix's output shown, hash file untouched" hash_other_failure
 
+replay_wrong_tools() { # --replay checks the tools first and names what it found
+  local d="$WORK/tools" rc=0 out
+  mkdir -p "$d"
+  printf '#!/bin/sh\necho "tar (GNU tar) 1.34"\n' >"$d/tar"
+  printf '#!/bin/sh\necho "*** Zstandard CLI (64-bit) v1.5.7, by Yann Collet ***"\n' >"$d/zstd"
+  printf '#!/bin/sh\necho "*** Zstandard CLI (64-bit) v1.5.4, by Yann Collet ***"\n' >"$d/zstd-old"
+  printf '#!/bin/sh\necho "tar (GNU tar) 1.35"\n' >"$d/tar-new"
+  printf '#!/bin/sh\necho 10.34.9\n' >"$d/pnpm"
+  chmod +x "$d"/*
+  before=$(cat "$repo/nix/pnpm-deps-hash")
+  out=$(TAR="$d/tar" ZSTD="$d/zstd" PNPM="$d/pnpm" bash "$repo/scripts/update-pnpm-hash.sh" --replay --check 2>&1) || rc=$?
+  [ "$rc" -eq 2 ] && grep -q "is 'tar (GNU tar) 1.34'; the replay needs GNU tar 1.35" <<<"$out" || { echo "rc=$rc: $out"; return 1; }
+  rc=0
+  out=$(TAR="$d/tar-new" ZSTD="$d/zstd-old" PNPM="$d/pnpm" bash "$repo/scripts/update-pnpm-hash.sh" --replay 2>&1) || rc=$?
+  [ "$rc" -eq 2 ] && grep -q "v1.5.4.*the replay needs zstd 1.5.7" <<<"$out" || { echo "rc=$rc: $out"; return 1; }
+  [ "$(cat "$repo/nix/pnpm-deps-hash")" = "$before" ]
+}
+t "update-pnpm-hash.sh --replay: wrong tar or zstd → exit 2 naming the version found, hash file untouched" replay_wrong_tools
+
 if command -v shellcheck >/dev/null; then
-  t "shell scripts are shellcheck-clean" shellcheck "$repo/scripts/update-pnpm-hash.sh" "$here"/*.sh
+  t "shell scripts are shellcheck-clean" shellcheck -x -P SCRIPTDIR "$repo/scripts/update-pnpm-hash.sh" "$repo/scripts/lib/replay-pnpm-deps.sh" \
+    "$repo/.ci/replay-tools.sh" "$here"/*.sh
 else
   t_unavailable "shellcheck (not installed)"
 fi
 
-# --- 5. the offline rehearsal ----------------------------------------------------------------------
+# --- 5. the fetcher replay ---------------------------------------------------------------------------
 node22() { # NODE: a node whose major is .nvmrc's
   local major c
   major=$(tr -d '[:space:]' <"$repo/.nvmrc")
-  for c in "${NODE:-}" "$(command -v node || true)" /opt/node22/node_modules/.bin/node "$repo/.tools/node/bin/node"; do
+  for c in "${NODE:-}" "$(command -v node || true)" "$repo/.tools/node/node_modules/.bin/node"; do
     [ -n "$c" ] && [ -x "$c" ] && [ "$("$c" -p 'process.versions.node.split(".")[0]' 2>/dev/null)" = "$major" ] &&
       { readlink -f "$c"; return 0; }
   done
   return 1
 }
+# GNU tar and zstd at nixpkgs' versions: TAR/ZSTD (.ci/run sets them), else .ci/replay-tools.sh's download.
+TAR=${TAR:-$([ -x "$repo/.tools/replay/bin/tar" ] && echo "$repo/.tools/replay/bin/tar" || command -v tar || true)}
+ZSTD=${ZSTD:-$([ -x "$repo/.tools/replay/bin/zstd" ] && echo "$repo/.tools/replay/bin/zstd" || command -v zstd || true)}
+want_tar=$(jq -r .tar "$repo/nix/fetcher-tools.json")
+want_zstd=$(jq -r .zstd "$repo/nix/fetcher-tools.json")
 missing=()
-[ "$(id -u)" -eq 0 ] || missing+=("root")
-for tool in unshare setpriv ip ss curl zstd tar npm sha256sum; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 NODE=$(node22) || missing+=("node $(tr -d '[:space:]' <"$repo/.nvmrc")")
+command -v npm >/dev/null || missing+=("npm")
+[ -n "$TAR" ] && "$TAR" --version 2>/dev/null | head -n 1 | grep -qx "tar (GNU tar) $want_tar" ||
+  missing+=("GNU tar $want_tar (TAR; eval \"\$(.ci/replay-tools.sh)\")")
+[ -n "$ZSTD" ] && "$ZSTD" --version 2>/dev/null | head -n 1 | grep -q " v$want_zstd," ||
+  missing+=("zstd $want_zstd (ZSTD)")
+TEST_CACHE=${TEST_CACHE:-/var/tmp/nix-sample-test-cache}
+pnpm_version=$(jq -r '.packageManager | sub("^pnpm@"; "")' "$repo/package.json")
+PNPM="$TEST_CACHE/pnpm-$pnpm_version/node_modules/.bin/pnpm"
+export NODE TEST_CACHE TAR ZSTD PNPM
+r() { bash "$here/rehearse.sh" "$@"; }
+
+# cache_key FILE...: one key over the inputs of a replay, the replay's own code and the tools' versions
+cache_key() {
+  { cat "$@" "$repo/scripts/lib/replay-pnpm-deps.sh" "$repo/nix/fetcher-tools.json"; echo "pnpm $pnpm_version"; } |
+    sha256sum | cut -c1-16
+}
+
+replay_fixture() { # replay_fixture NAME: must hash exactly as nixpkgs says
+  local name=$1 dir="$here/fixtures/$1" want key cached got
+  want=$(jq -r --arg n "$name" '.fixtures[$n].hash' "$here/fixtures.json")
+  key=$(cache_key "$dir"/*)
+  cached="$TEST_CACHE/replay/fixture-$name-$key.hash"
+  if [ -f "$cached" ]; then
+    got=$(cat "$cached")
+    echo "reusing the replay of $name ($cached)"
+  else
+    got=$(PATH="$(dirname "$NODE"):$PATH" "$repo/scripts/lib/replay-pnpm-deps.sh" "$dir" "$WORK/fixture-$name") || return 1
+    rm -rf "$WORK/fixture-$name"
+    mkdir -p "$TEST_CACHE/replay" && rm -f "$TEST_CACHE/replay/fixture-$name-"* && echo "$got" >"$cached"
+  fi
+  [ "$got" = "$want" ] || { echo "$name: replay gives $got, nixpkgs has $want"; return 1; }
+  echo "$name: $got (nixpkgs: the same)"
+}
+
+# This repository: the store goes to $FETCHED, where the rehearsal (part 6) takes it from.
+repo_inputs() { # the files pnpm reads (as update-pnpm-hash.sh --replay copies them) and the flags
+  printf '%s\n' package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc nix/pnpm-install-flags.json nix/pnpm-pre-install.sh \
+    scripts/update-pnpm-hash.sh
+  awk '/^importers:/ { f = 1; next } /^[^ ]/ { f = 0 } f && /^  [^ ]/ { sub(/^  /, ""); sub(/:.*$/, ""); print }' \
+    "$repo/pnpm-lock.yaml" | grep -vx '\.' | sed 's|$|/package.json|'
+}
+mapfile -t replay_inputs < <(repo_inputs | sed "s|^|$repo/|")
+FETCHED="$TEST_CACHE/pnpm-deps-$pnpm_version-$(cache_key "${replay_inputs[@]}")"
+export FETCHED
+replay_repo() {
+  local want got rc=0
+  want=$(tr -d '[:space:]' <"$repo/nix/pnpm-deps-hash")
+  if [ -f "$FETCHED.nar-hash" ] && [ -f "$FETCHED/pnpm-store.tar.zst" ]; then
+    got=$(cat "$FETCHED.nar-hash")
+    echo "reusing $FETCHED (same lockfile, flags, pnpm and tools)"
+  else
+    rm -rf "$TEST_CACHE"/pnpm-deps-* # one replayed store only
+    got=$(PATH="$(dirname "$NODE"):$PATH" PNPM_DEPS_OUT="$FETCHED" "$repo/scripts/update-pnpm-hash.sh" --replay --check) || rc=$?
+    case "$rc" in 0) got=$want ;; 1) ;; *) return 1 ;; esac
+    echo "$got" >"$FETCHED.nar-hash"
+  fi
+  if [ "$got" != "$want" ]; then
+    echo "nix/pnpm-deps-hash is stale: the replay of this lockfile gives"
+    echo "  $got"
+    echo "(run scripts/update-pnpm-hash.sh --replay, or write that line into nix/pnpm-deps-hash)"
+    return 1
+  fi
+  echo "nix/pnpm-deps-hash = replay = $got; store tarball $(du -m "$FETCHED/pnpm-store.tar.zst" | cut -f1) MiB"
+}
+
 if [ ${#missing[@]} -gt 0 ]; then
-  t_unavailable "offline rehearsal: needs ${missing[*]}"
-elif ! jq -e '.["x86_64-linux"]' "$P" >/dev/null 2>&1; then
-  t_unavailable "offline rehearsal: the flake did not evaluate"
+  t_unavailable "fetcher replay and offline rehearsal: need ${missing[*]}"
 else
-  TEST_CACHE=${TEST_CACHE:-/var/tmp/nix-sample-test-cache}
   mkdir -p "$TEST_CACHE" && chmod 0755 "$TEST_CACHE"
-  export NODE TEST_CACHE
-  r() { bash "$here/rehearse.sh" "$@"; }
-  t "rehearsal: pnpm $(jq -r .packageManager "$repo/package.json") (packageManager) from the npm registry" r pnpm
-  t "rehearsal: with the shells' variable another pnpm 10.x runs offline instead of switching" r switch
-  t "rehearsal: fetch like fetchPnpmDeps (install --force into an empty store, fixup, tar.zst)" r fetch
-  t "rehearsal: offline build #1 (unshare -n, uid 65534, HOME unwritable, source read-only)" r build 1
-  t "rehearsal: offline build #2 from clean" r build 2
-  t "rehearsal: two clean builds are identical (file hashes, x bits, links) but for Next.js per-build secrets" r compare
-  t "rehearsal: runtime trees as the images expect (entry, static, public, cache link only, no tool paths)" r trees
-  t "rehearsal: served with node alone, as the image user, tree read-only: /health, web page with API data, SIGTERM → 0" r serve
+  t "pnpm $pnpm_version (packageManager) from the npm registry" r pnpm
+  t "replay: nixpkgs' pnpm-empty-lockfile test hashes exactly as in nixpkgs" replay_fixture pnpm-empty-lockfile
+  t "replay: changelogen 0.6.2 hashes exactly as in nixpkgs" replay_fixture changelogen
+  t "replay: this repository hashes exactly to nix/pnpm-deps-hash" replay_repo
+
+  # --- 6. the offline rehearsal ----------------------------------------------------------------------
+  missing=()
+  [ "$(id -u)" -eq 0 ] || missing+=("root")
+  for tool in unshare setpriv ip ss curl sha256sum; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    t_unavailable "offline rehearsal: needs ${missing[*]}"
+  elif ! jq -e '.["x86_64-linux"]' "$P" >/dev/null 2>&1 || [ ! -f "$FETCHED/pnpm-store.tar.zst" ]; then
+    t_unavailable "offline rehearsal: the flake did not evaluate or the replay did not run"
+  else
+    t "rehearsal: with the shells' variable another pnpm 10.x runs offline instead of switching" r switch
+    t "rehearsal: the replayed store (fetchPnpmDeps' output) is the one the builds unpack" r fetch
+    t "rehearsal: offline build #1 (unshare -n, uid 65534, HOME unwritable, source read-only, shebangs patched)" r build 1
+    t "rehearsal: offline build #2 from clean" r build 2
+    t "rehearsal: two clean builds are identical (file hashes, x bits, links) but for Next.js per-build secrets" r compare
+    t "rehearsal: runtime trees as the images expect (entry, static, public, cache link only)" r trees
+    t "rehearsal: runtime trees reference neither the build's Node.js nor pnpm (disallowedReferences)" r references
+    t "rehearsal: served with node alone, as the image user, tree read-only: /health, web page with API data, SIGTERM → 0" r serve
+    t "rehearsal: runtime trees kept in \$TEST_CACHE/runtime-trees/{web,api} for tests/smoke" r keep
+  fi
 fi
 
 t_summary

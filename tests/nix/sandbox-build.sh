@@ -9,7 +9,9 @@
 #    fetched store into a writable temp store, then `pnpm install --offline --ignore-scripts
 #    --frozen-lockfile`. The hook writes its settings with `pnpm config set` into a temp HOME; here they
 #    are the same settings as npm_config_* variables (set by run.sh), so HOME can stay unwritable.
-#    Not replayed: patchShebangs node_modules (it rewrites `#!/usr/bin/env node` to a store path).
+#    Then patchShebangs node_modules, as the hook does: every executable `#!/usr/bin/env node` script
+#    names the build's own node (in Nix: the full nodejs_22's store path), so rehearse.sh can find any
+#    such script that reaches a runtime tree.
 # 2. each app's buildPhase, installPhase and installCheckPhase, read from the flake (PHASES_JSON), with
 #    $out = OUT_BASE/<app>.
 set -euo pipefail
@@ -24,6 +26,16 @@ chmod -R +w "$store"
 cd "$src"
 echo "== pnpm install --offline (pnpm $(pnpm --version), node $(node --version))"
 pnpm install --offline --ignore-scripts --frozen-lockfile
+
+node_bin=$(command -v node)
+patched=0
+while IFS= read -r -d '' f; do
+  if head -n 1 "$f" | grep -qE '^#! ?/usr/bin/env +node( |$)'; then
+    sed -i "1s|^#! \{0,1\}/usr/bin/env \{1,\}node|#!$node_bin|" "$f"
+    patched=$((patched + 1))
+  fi
+done < <(find . -path '*/node_modules/*' -type f -perm -0100 -print0)
+echo "== patchShebangs node_modules: $patched scripts now name $node_bin"
 
 for app in web api; do
   out="$out_base/$app"

@@ -17,15 +17,18 @@ let
     src = "${d.src}";
     inputs = names d.nativeBuildInputs;
     dontFixup = d.dontFixup or false;
+    disallowedReferences = names (d.disallowedReferences or [ ]);
     pnpmDeps = {
       inherit (d.pnpmDeps)
         name
         fetcherVersion
         hash
         pnpmWorkspaces
+        pnpmInstallFlags
+        prePnpmInstall
         ;
       pnpm = d.pnpmDeps.pnpm.name;
-      pnpmNode = d.pnpmDeps.pnpm.nodejs.name;
+      pnpmNode = d.pnpmDeps.pnpm.stubArgs.nodejs-slim.name;
       src = "${d.pnpmDeps.src}";
     };
   };
@@ -38,6 +41,9 @@ let
   shell = s: {
     inherit (s.config) env enterShell;
     packages = names s.config.packages;
+    # the commands each package puts on PATH (the stand-ins list them), and devenv's scripts
+    commands = builtins.concatMap (p: p.bins or [ ]) s.config.packages ++ builtins.attrNames s.config.scripts;
+    scripts = builtins.mapAttrs (_: v: v.exec) s.config.scripts;
   };
 in
 {

@@ -1,6 +1,7 @@
 # Stand-in for cachix/devenv v2.2.2: lib.mkShell with the real formals ({ pkgs, inputs, modules },
 # flake.nix lib.mkConfig) and a tiny module evaluator that knows the options nix-sample sets, so a
-# misspelt option fails. The real one also asserts devenv.root != "" (needs --impure); not modelled.
+# misspelt option fails. Like the real one (src/modules/flake-compat.nix: devenv.root defaults to
+# $PWD and is asserted non-empty), it fails under pure evaluation, where getEnv returns "".
 {
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05"; # followed from the root, never fetched
 
@@ -34,9 +35,17 @@
             packages = builtins.concatMap (d: d.packages or [ ]) defs;
             env = builtins.foldl' (acc: d: acc // (d.env or { })) { } defs;
             enterShell = builtins.concatStringsSep "\n" (map (d: d.enterShell or "") defs);
+            scripts = builtins.foldl' (acc: d: acc // (d.scripts or { })) { } defs;
           };
+          root = builtins.getEnv "PWD";
         in
+        assert
+          root != ""
+          || throw "Failed assertions:\n- devenv was not able to determine the current directory.\n\n  See https://devenv.sh/guides/using-with-flakes/ how to use it with flakes.";
         assert unknown == [ ] || throw "devenv: unknown option(s) ${toString unknown}";
+        assert
+          builtins.all (s: builtins.attrNames s == [ "exec" ] && builtins.isString s.exec) (builtins.attrValues config.scripts)
+          || throw "devenv: scripts.<name> takes exec (a string) here";
         assert builtins.all builtins.isString (builtins.attrValues config.env) || throw "devenv: env values must be strings";
         {
           type = "derivation";

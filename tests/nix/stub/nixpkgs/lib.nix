@@ -6,6 +6,26 @@ let
     genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
     mapAttrsToList = f: attrs: map (name: f name attrs.${name}) (builtins.attrNames attrs);
     optional = cond: elem: if cond then [ elem ] else [ ];
+    optionals = cond: elems: if cond then elems else [ ];
+    optionalAttrs = cond: attrs: if cond then attrs else { };
+    inherit (builtins) concatStringsSep;
+    # lib/strings.nix splitString: the separator is a literal string (regex characters escaped).
+    splitString =
+      sep: s:
+      let
+        specials = [ "\\" "[" "]" "(" ")" "{" "}" "." "*" "+" "?" "^" "$" "|" ];
+        escaped = builtins.replaceStrings specials (map (c: "\\${c}") specials) sep;
+      in
+      builtins.filter builtins.isString (builtins.split escaped s);
+    importJSON = path: builtins.fromJSON (builtins.readFile path);
+    # lib/trivial.nix warn: nixpkgs prints "evaluation warning: MSG" (and throws with NIX_ABORT_ON_WARN=true).
+    warn =
+      msg: value:
+      if builtins.getEnv "NIX_ABORT_ON_WARN" == "true" then
+        throw "evaluation warning: ${msg}"
+      else
+        builtins.trace "evaluation warning: ${msg}" value;
+    getExe = drv: "${drv}/bin/${drv.meta.mainProgram or drv.pname or drv.name}";
     concatMapStrings = f: list: builtins.concatStringsSep "" (map f list);
     hasPrefix =
       pref: str: builtins.substring 0 (builtins.stringLength pref) str == pref;

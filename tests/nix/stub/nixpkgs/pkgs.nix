@@ -101,15 +101,23 @@ let
     in
     drv;
 
-  nodejs_22 = mkFake "nodejs-22.22.0" { version = "22.22.0"; };
+  # nodejs = nodejs-slim + npm + corepack (pkgs/development/web/nodejs/symlink.nix)
+  nodejs_22 = mkFake "nodejs-22.22.0" {
+    version = "22.22.0";
+    bins = [ "node" "npm" "npx" "corepack" ];
+  };
 
-  # pkgs/development/tools/pnpm/generic.nix: { lib, stdenvNoCC, callPackages, fetchurl,
-  # installShellFiles, nodejs, testers, withNode ? true, version, hash } (stored copy 1cd839c).
-  # 10.34.4 is the pnpm_10 of a recent nixpkgs master seen in ../shared/nix/NIXPKGS.md, not read at the pin.
+  # pkgs/development/tools/pnpm/generic.nix since "pnpm: switch to nodejs-slim" (in
+  # 26.05): pnpm runs on `nodejs-slim`; `nodejs` survives only as a deprecated alias that prints
+  # "evaluation warning: pnpm: Override nodejs-slim instead of nodejs" (newer nixpkgs rejects it as an
+  # unexpected argument). pnpm/default.nix passes `nodejs = null`. The version is the pnpm_10 of a recent
+  # nixpkgs, not read at the pin.
   mkPnpm =
     args:
     mkFake "pnpm-${args.version}" {
-      inherit (args) version nodejs;
+      inherit (args) version;
+      stubArgs = args;
+      bins = [ "pnpm" "pnpx" ];
       override =
         {
           lib ? null,
@@ -117,14 +125,20 @@ let
           callPackages ? null,
           fetchurl ? null,
           installShellFiles ? null,
-          nodejs ? args.nodejs,
+          nodejs-slim ? args.nodejs-slim,
+          nodejs ? null,
           testers ? null,
           withNode ? true,
           version ? args.version,
           hash ? null,
         }:
-        mkPnpm { inherit version nodejs; };
+        mkPnpm {
+          inherit version;
+          nodejs-slim =
+            if nodejs != null then lib'.warn "pnpm: Override nodejs-slim instead of nodejs" nodejs else nodejs-slim;
+        };
     };
+  lib' = lib;
 
   fakeNssWith =
     {
@@ -199,6 +213,21 @@ let
       imageTag = tag;
       stubArgs = args;
     };
+
+  # Dev-shell tools: `bins` = the commands each puts on PATH (what tests/nix/run.sh checks the suites'
+  # tools against). Versions are made up; `platforms` as in each package's meta.
+  tool =
+    name: bins: meta:
+    mkFake name {
+      inherit bins;
+      meta = {
+        mainProgram = builtins.head bins;
+      }
+      // meta;
+    };
+  linuxOnly = {
+    platforms = lib.platforms.linux;
+  };
 in
 {
   inherit lib system;
@@ -223,10 +252,13 @@ in
   };
 
   inherit nodejs_22;
-  nodejs-slim_22 = mkFake "nodejs-slim-22.22.0" { version = "22.22.0"; };
+  nodejs-slim_22 = mkFake "nodejs-slim-22.22.0" {
+    version = "22.22.0";
+    bins = [ "node" ];
+  };
   pnpm_10 = mkPnpm {
     version = "10.34.4";
-    nodejs = mkFake "nodejs-24.0.0" { };
+    nodejs-slim = mkFake "nodejs-slim-24.0.0" { };
   };
 
   # pkgs/build-support/node/fetch-pnpm-deps/pnpm-fetch-deps.nix (stored copy 0950c39; 00d3e94 adds
@@ -271,6 +303,8 @@ in
           hash
           pnpm
           pnpmWorkspaces
+          pnpmInstallFlags
+          prePnpmInstall
           fetcherVersion
           ;
         outputHash = hash;
@@ -291,8 +325,30 @@ in
     assert builtins.isList entries -> builtins.all (e: builtins.attrNames e == [ "name" "path" ]) entries;
     mkFake name { inherit entries; };
 
-  git = mkFake "git-2.51.0" { };
-  jq = mkFake "jq-1.8.1" { };
-  skopeo = mkFake "skopeo-1.20.0" { };
+  git = tool "git-2.51.0" [ "git" ] { };
+  jq = tool "jq-1.8.1" [ "jq" ] { };
+  curl = tool "curl-8.16.0" [ "curl" ] { };
+  zstd = tool "zstd-1.5.7" [ "zstd" "unzstd" "zstdcat" ] { };
+  skopeo = tool "skopeo-1.20.0" [ "skopeo" ] { };
+  shellcheck = tool "shellcheck-0.11.0" [ "shellcheck" ] { };
+  yamllint = tool "yamllint-1.37.1" [ "yamllint" ] { };
+  # apacheHttpd's bin/ holds htpasswd (Debian: apache2-utils).
+  apacheHttpd = tool "apache-httpd-2.4.65" [ "httpd" "htpasswd" ] { };
+  postgresql_17 = tool "postgresql-17.6" [ "postgres" "initdb" "pg_ctl" "psql" "pg_isready" ] { };
+  # pkgs/by-name/di/distribution: the CNCF registry, mainProgram "registry" (Debian: docker-registry).
+  distribution = tool "distribution-3.0.0" [ "registry" ] { };
+  podman = tool "podman-5.6.1" [ "podman" ] linuxOnly;
+  runc = tool "runc-1.3.1" [ "runc" ] linuxOnly;
+  chromium = tool "chromium-140.0.7339.207" [ "chromium" ] linuxOnly;
+  util-linux = tool "util-linux-2.41.1" [ "unshare" "setpriv" "nsenter" "mount" "flock" ] linuxOnly;
+  iproute2 = tool "iproute2-6.16.0" [ "ip" "ss" ] linuxOnly;
+  stdenv = {
+    isLinux = builtins.elem system lib.platforms.linux;
+    isDarwin = !(builtins.elem system lib.platforms.linux);
+    hostPlatform = {
+      inherit system;
+      isLinux = builtins.elem system lib.platforms.linux;
+    };
+  };
   nixfmt-tree = mkFake "nixfmt-tree" { };
 }
