@@ -1,5 +1,6 @@
 // Types for index.mjs (plain ESM, so .mjs scripts import it without a build step).
 import type { ChildProcess } from "node:child_process";
+import type { Socket } from "node:net";
 
 export const paths: {
   /** The repository's root directory. */
@@ -71,3 +72,19 @@ export function startApi(opts?: { env?: Record<string, string> }): Promise<Runni
 
 /** The built web server (start.mjs) on a free port (WEB_HOST=127.0.0.1), talking to `apiUrl`. */
 export function startWeb(opts: { apiUrl: string; env?: Record<string, string> }): Promise<RunningServer>;
+
+/** True when a TCP connection to 127.0.0.1:`port` is refused. */
+export function isRefused(port: number): Promise<boolean>;
+
+export interface OpenSocket {
+  socket: Socket;
+  /** Resolves with everything the server sent (latin1) once the connection is closed. */
+  closed: Promise<string>;
+  received(): string;
+}
+
+/** A raw TCP connection to `url` with `data` written (e.g. half a request). */
+export function openSocket(url: string, data?: string): Promise<OpenSocket>;
+
+/** `promise`, or a rejection naming `what` after `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T>;

@@ -4,7 +4,7 @@
 // Plain ESM with hand-written types beside it (index.d.mts), so TypeScript tests and .mjs scripts import the same.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { join } from "node:path";
 
 const repoRoot = join(import.meta.dirname, "../..");
@@ -191,4 +191,49 @@ export async function startWeb({ apiUrl, env = {} }) {
       ...env,
     },
   });
+}
+
+/** Resolves true when a TCP connection to 127.0.0.1:`port` is refused, false when something accepts it. */
+export function isRefused(port) {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on("error", (err) => (err.code === "ECONNREFUSED" ? resolve(true) : reject(err)));
+  });
+}
+
+/**
+ * Opens a raw TCP connection to `url` and writes `data` (e.g. half a request). `closed` resolves with everything
+ * the server sent once the server closes the connection; `destroy()` ends it from this side.
+ */
+export function openSocket(url, data = "") {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname.replace(/^\[|\]$/g, ""), () => {
+      if (data) socket.write(data);
+      resolve({ socket, closed, received: () => Buffer.concat(chunks).toString("latin1") });
+    });
+    const chunks = [];
+    socket.on("data", (d) => chunks.push(d));
+    const closed = new Promise((done) =>
+      socket.on("close", () => done(Buffer.concat(chunks).toString("latin1"))),
+    );
+    socket.on("error", (err) => {
+      if (!socket.connecting) return; // a reset after connecting shows up as `closed`
+      reject(err);
+    });
+  });
+}
+
+/** Resolves with `promise`'s value, or rejects naming `what` when it takes longer than `ms`. */
+export function within(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

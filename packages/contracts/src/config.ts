@@ -39,7 +39,7 @@ export const httpOrigin = z
   .pipe(httpUrl)
   .refine(
     (value) => {
-      if (!URL.canParse(value)) return false; // already reported by httpUrl
+      if (!URL.canParse(value)) return true; // httpUrl has reported it
       const url = new URL(value);
       return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
     },
