@@ -14,6 +14,12 @@ export const paths: {
 /** True on our Debian CI (`.ci/run`): a suite whose tool is missing must fail, not skip. */
 export const everySuiteRequired: boolean;
 
+/** CHROMIUM_PATH, or /usr/bin/chromium. */
+export const chromiumPath: string;
+
+/** True when `path` exists; else throws when every suite is required, or warns and returns false. */
+export function requireFile(path: string, what: string): boolean;
+
 export function sleep(ms: number): Promise<void>;
 
 /** Throws "missing build output: …; run `pnpm build` first" (default: both built entries). */

@@ -23,6 +23,21 @@ export const paths = {
  */
 export const everySuiteRequired = process.env.REQUIRE_EVERY_SUITE === "1";
 
+/** The browser the e2e suite drives (Debian's chromium unless CHROMIUM_PATH says otherwise). */
+export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/**
+ * True when `path` exists. When it doesn't: throws if every suite is required, else warns once and returns false
+ * (the caller skips).
+ */
+export function requireFile(path, what) {
+  if (existsSync(path)) return true;
+  if (everySuiteRequired)
+    throw new Error(`${what} not found at ${path} (required when REQUIRE_EVERY_SUITE=1)`);
+  console.warn(`skip: ${what} not found at ${path}; these tests run in .ci/run`);
+  return false;
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Throws a clear message when a built entry is missing (tests and load runs never build the web themselves). */

@@ -121,7 +121,7 @@ describe("draining", () => {
     async (signal) => {
       const server = await api(); // SHUTDOWN_TIMEOUT_MS stays at its 10 s default
       const idle = await openSocket(server.url, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-      await sleep(100);
+      for (let i = 0; i < 60 && !idle.received().includes("\r\n\r\n"); i++) await sleep(50);
       expect(idle.received()).toMatch(/^HTTP\/1\.1 200/); // answered, and kept alive
       const halfHeaders = await openSocket(server.url, "GET /health HTTP/1.1\r\nHo");
       const silent = await openSocket(server.url);

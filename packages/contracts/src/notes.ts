@@ -39,6 +39,9 @@ export const note = z.object({
 export const noteBody = z.object({ note });
 export const noteList = z.object({ notes: z.array(note) });
 
+/** GET /ready's answer while the API takes traffic (503 with a problem body otherwise). */
+export const readyBody = z.object({ status: z.literal("ready") });
+
 /** Every error body: a stable machine-readable code plus a sentence for people. */
 export const problem = z.looseObject({ error: z.string().min(1), message: z.string() });
 
