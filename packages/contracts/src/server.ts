@@ -2,13 +2,16 @@
 // - a listen error (port taken, bad host) prints one line and exits 1;
 // - slow or idle clients are cut by the header, request and keep-alive timeouts;
 // - SIGTERM, SIGINT and SIGHUP drain: /ready turns 503, after SHUTDOWN_DELAY_MS the listener closes, connections
-//   with no request in flight close at once, requests in flight finish (then exit 0) or are cut after
+//   with no request in flight close at once (after IDLE_GRACE_MS), requests in flight finish (then exit 0) or are cut after
 //   SHUTDOWN_TIMEOUT_MS (exit 1); a second signal exits 1 at once.
 import type { Server, ServerOptions } from "node:http";
 import type { Socket } from "node:net";
 import type { Lifecycle } from "./config.js";
 
 export type Log = (level: "info" | "error", message: string) => void;
+
+/** How long connections with no request in flight may stay open once the listener has closed. */
+export const IDLE_GRACE_MS = 250;
 
 /** Set while the process drains; the web's /ready route reads it (Next gives route handlers no server object). */
 const draining = Symbol.for("@repo/contracts/server:draining");
@@ -106,7 +109,11 @@ export function guard(
     setTimeout(() => {
       const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       // Idle keep-alive connections and ones that never finished sending headers have no request to wait for.
-      for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
+      // A short grace first: a request a client wrote just before the signal may still be in the socket's buffer,
+      // unparsed; it is answered (with Connection: close) instead of being reset.
+      setTimeout(() => {
+        for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
+      }, IDLE_GRACE_MS).unref();
       void Promise.all(closed).then(() => {
         log("info", "drained; bye");
         exit(0);
