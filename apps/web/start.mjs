@@ -5,7 +5,7 @@
 // 2. Next's http.Server gets the timeouts, one-line listen errors, and the drain on SIGTERM/SIGINT/SIGHUP of
 //    @repo/contracts/server (Next's own signal handling is switched off: it exits 143 without draining).
 import http from "node:http";
-import { guard, onSignals, serverOptions } from "@repo/contracts/server";
+import { createGuard, onSignals, serverOptions } from "@repo/contracts/server";
 import { ConfigError, parseWebEnv } from "./src/env.ts";
 
 let env;
@@ -29,7 +29,7 @@ delete process.env.KEEP_ALIVE_TIMEOUT; // ours is KEEP_ALIVE_TIMEOUT_MS, applied
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 const log = (level, message) => process.stderr.write(`web: ${message}\n`);
-const guarded = guard([], env, { name: "web", log });
+const guarded = createGuard(env, { name: "web", log });
 onSignals(guarded, { log });
 
 // Next creates its http.Server internally and doesn't hand it out: create it with our options and guard it.

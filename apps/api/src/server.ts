@@ -3,7 +3,7 @@
 // once, requests in flight finish, exit 0). A listen error prints one line and exits 1.
 import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { guard, onSignals, serverOptions, type Log } from "@repo/contracts/server";
+import { createGuard, onSignals, serverOptions, type Log } from "@repo/contracts/server";
 import { createServer, type Readiness } from "./app.js";
 import type { Env } from "./env.js";
 import { createLogger } from "./logger.js";
@@ -19,7 +19,8 @@ export function startServer(env: Env) {
   const app = createServer({ store, logger, webOrigin: env.WEB_ORIGIN, readiness });
 
   const server = createHttpServer(serverOptions(env), app);
-  const guarded = guard([server], env, { name: "api", log });
+  const guarded = createGuard(env, { name: "api", log });
+  guarded.add(server);
   onSignals(
     {
       shutdown(reason) {

@@ -47,19 +47,17 @@ export interface Guarded {
   shutdown(reason: string): void;
 }
 
+const exit = (code: number) => process.exit(code);
+
 /**
- * Applies the timeouts and the listen-error, connection-tracking and shutdown behaviour to `servers` (already
- * created, listening or about to). `name` prefixes every line written to stderr.
+ * The timeouts, listen errors, connection tracking and drain for the servers handed to `add` (created, listening or
+ * about to). `name` prefixes the one line a listen error prints.
  */
-export function guard(
-  servers: Server[],
+export function createGuard(
   env: Lifecycle,
-  {
-    name,
-    log,
-    exit = (code) => process.exit(code),
-  }: { name: string; log: Log; exit?: (code: number) => void },
+  { name, log }: { name: string; log: Log },
 ): Guarded & { add(server: Server): void } {
+  const servers: Server[] = [];
   /** Open connections and how many requests each has in flight. */
   const inFlight = new Map<Socket, number>();
   let stopping = false;
@@ -90,7 +88,6 @@ export function guard(
     });
     servers.push(server);
   };
-  for (const server of servers.splice(0)) add(server);
 
   const shutdown = (reason: string) => {
     if (stopping) return;
@@ -125,10 +122,7 @@ export function guard(
 }
 
 /** SIGTERM, SIGINT and SIGHUP start `guarded.shutdown`; a second signal exits 1 at once. */
-export function onSignals(
-  guarded: Guarded,
-  { log, exit = (code) => process.exit(code) }: { log: Log; exit?: (code: number) => void },
-) {
+export function onSignals(guarded: Guarded, { log }: { log: Log }) {
   let received: string | undefined;
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     process.on(signal, () => {
