@@ -77,6 +77,16 @@ describe("POST /api/notes", () => {
     expect(res.status).toBe(201);
   });
 
+  it("trusts Sec-Fetch-Site: same-origin when a proxy changed Host", async () => {
+    const res = await post(JSON.stringify({ text: "behind a proxy" }), {
+      ...JSON_TYPE,
+      host: "web:3000",
+      origin: "https://app.example.com",
+      "sec-fetch-site": "same-origin",
+    });
+    expect(res.status).toBe(201);
+  });
+
   it.each([
     ["Sec-Fetch-Site: cross-site", { ...JSON_TYPE, "sec-fetch-site": "cross-site" }],
     ["Sec-Fetch-Site: same-site (a sibling subdomain)", { ...JSON_TYPE, "sec-fetch-site": "same-site" }],

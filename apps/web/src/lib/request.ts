@@ -9,29 +9,20 @@ function problem(status: number, error: string, message: string) {
 }
 
 /**
- * 403 when the browser says the request comes from another site: `Sec-Fetch-Site` other than same-origin (or none:
- * typed by the user), or an `Origin` whose host isn't this server's `Host`. Requests with neither header (curl,
- * server to server) pass: no browser sent them, so no visitor's cookies ride along.
+ * 403 when the browser says the request comes from another site. Browsers send `Sec-Fetch-Site`: anything but
+ * same-origin (or none: typed by the user) is refused, and same-origin is trusted even when a proxy rewrote Host.
+ * Older browsers send only `Origin`: then its host must be this server's (`X-Forwarded-Host` or `Host`); "null"
+ * (sandboxed frames, file://) never is. Requests with neither header (curl, server to server) pass: no browser sent
+ * them, so no visitor's cookies ride along.
  */
 export function refuseCrossSite(request: Request): Response | undefined {
+  const refuse = () => problem(403, "cross_site", "cross-site requests are not accepted");
   const site = request.headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin" && site !== "none") {
-    return problem(403, "cross_site", "cross-site requests are not accepted");
-  }
+  if (site !== null) return site === "same-origin" || site === "none" ? undefined : refuse();
   const origin = request.headers.get("origin");
-  if (origin !== null) {
-    let originHost: string | undefined;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = undefined; // "null" (sandboxed frames, file://) or garbage: never same-origin
-    }
-    const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-    if (!originHost || originHost !== host) {
-      return problem(403, "cross_site", "cross-site requests are not accepted");
-    }
-  }
-  return undefined;
+  if (origin === null) return undefined;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  return URL.canParse(origin) && new URL(origin).host === host ? undefined : refuse();
 }
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; response: Response };
