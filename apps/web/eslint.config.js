@@ -1,8 +1,8 @@
 import { envOnlyIn } from "@repo/eslint-config/base";
 import next from "@repo/eslint-config/next";
 
-// Configuration comes from src/env.ts (the app), start.mjs (the process entry) and e2e/support.ts (the test
-// harness) only.
-const config = [...next, ...envOnlyIn(["src/env.ts", "start.mjs", "e2e/support.ts"])];
+// Configuration comes from src/env.ts (the app) and start.mjs (the process entry) only. instrumentation.ts and
+// proxy.ts read what Next itself sets per bundle (NEXT_RUNTIME, NODE_ENV), which is no configuration.
+const config = [...next, ...envOnlyIn(["src/env.ts", "start.mjs", "src/instrumentation.ts", "src/proxy.ts"])];
 
 export default config;

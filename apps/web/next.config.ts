@@ -12,11 +12,13 @@ const repoRoot = join(appDir, "../..");
  */
 function sourceHash(): string {
   const hash = createHash("sha256");
-  const roots = ["apps/web/src", "apps/web/public", "packages/ui/src"];
+  const roots = ["apps/web/src", "apps/web/public", "packages/ui/src", "packages/contracts/src"];
   const files = [
     "apps/web/next.config.ts",
     "apps/web/package.json",
     "packages/ui/package.json",
+    "packages/contracts/package.json",
+    "apps/web/start.mjs",
     "pnpm-lock.yaml",
   ];
   const walk = (dir: string): string[] =>
@@ -40,8 +42,8 @@ const config: NextConfig = {
   output: "standalone",
   // Trace from the repo root so workspace packages (@repo/ui) and pnpm's store layout are included.
   outputFileTracingRoot: repoRoot,
-  // @repo/ui ships TypeScript source; Next compiles it like the app's own.
-  transpilePackages: ["@repo/ui"],
+  // @repo/ui and @repo/contracts ship TypeScript source; Next compiles them like the app's own.
+  transpilePackages: ["@repo/ui", "@repo/contracts"],
   // No sharp in the image (it is 18 MB): serve images as they are.
   images: { unoptimized: true },
   poweredByHeader: false,
@@ -49,6 +51,18 @@ const config: NextConfig = {
   // `pnpm typecheck` (tsc over src, tests and scripts) owns type errors; the build doesn't run it a second time.
   typescript: { ignoreBuildErrors: true },
   generateBuildId: () => sourceHash(),
+  // For every response, API routes and static files included (pages also get a CSP from src/proxy.ts).
+  headers: () =>
+    Promise.resolve([
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ]),
 };
 
 export default config;

@@ -9,25 +9,36 @@
 //   store-cap    NOTES_LIMIT=500, 5000 creates: exactly 500 kept, the rest 409 store_full JSON, RSS bounded,
 //                /health still 200
 // Figures go to stdout and, when LOAD_FIGURES names a file, are appended there (run.sh prints them at the end).
-// Durations: LOAD_SECONDS (default 30) for the two long runs. LOAD_ROOT: another checkout whose builds to test
-// (default this one). All traffic goes to 127.0.0.1.
+// Durations: LOAD_SECONDS (default 30) for the two long runs.
+// All traffic goes to 127.0.0.1. Servers are started (on free ports) and stopped by @repo/test-support, which
+// also kills them if this process dies.
 import { appendFileSync } from "node:fs";
+import {
+  killAll,
+  requireBuilt,
+  startApi as startBuiltApi,
+  startWeb as startBuiltWeb,
+} from "@repo/test-support";
 import {
   cannon,
   drainUnderLoad,
   floodCreates,
+  fmtMB,
+  fmtS,
   loadAutocannon,
   pageHasNotes,
   rssSampler,
-} from "../../bench/lib/load.mjs";
-import { fmtMB, fmtS } from "../../bench/lib/proc.mjs";
-import { killAll, requireBuilds, seedNotes, startApi, startWeb } from "../../bench/lib/servers.mjs";
+  seedNotes,
+} from "./lib.mjs";
 
 const CONNECTIONS = 100;
 const SECONDS = Number(process.env.LOAD_SECONDS || 30);
 const WARM_SECONDS = 3;
 const which = process.argv[2];
-const ROOT = process.env.LOAD_ROOT || undefined; // undefined: this repo
+
+// Per-request log lines would dominate under load.
+const startApi = (env = {}) => startBuiltApi({ env: { LOG_LEVEL: "silent", ...env } });
+const startWeb = (apiUrl) => startBuiltWeb({ apiUrl });
 
 const failures = [];
 function expect(ok, what) {
@@ -44,9 +55,9 @@ async function longRun(name, server, url, verifyBody) {
   const sampler = rssSampler(server.pid, 1000);
   const r = await cannon(autocannon, { url, connections: CONNECTIONS, durationS: SECONDS, verifyBody });
   const samples = sampler.stop();
-  const warm = samples[0].rss;
-  const end = samples.at(-1).rss;
-  const peak = Math.max(...samples.map((s) => s.rss));
+  const warm = samples[0];
+  const end = samples.at(-1);
+  const peak = Math.max(...samples);
   report(
     `${name}: ${r.total} requests in ${r.durationS} s at ${CONNECTIONS} conns, ${r.rps.toFixed(0)} req/s, ` +
       `p50 ${r.p50} ms, p99 ${r.p99} ms; errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, ` +
@@ -84,7 +95,7 @@ async function drain(name, server, path, verify) {
 
 async function storeCap() {
   const LIMIT = 500;
-  const api = await startApi(ROOT, { NOTES_LIMIT: String(LIMIT) });
+  const api = await startApi({ NOTES_LIMIT: String(LIMIT) });
   const initial = (await (await fetch(`${api.url}/notes`)).json()).notes.length;
   const r = await floodCreates(api, { total: 5000, concurrency: 50 });
   const kept = (await (await fetch(`${api.url}/notes`)).json()).notes.length;
@@ -122,7 +133,7 @@ async function main() {
   switch (which) {
     case "check": {
       try {
-        requireBuilds(ROOT);
+        requireBuilt();
       } catch (err) {
         console.error(`load tests: ${err.message} (the verify runner builds before this suite)`);
         process.exit(2);
@@ -136,7 +147,7 @@ async function main() {
       return;
     }
     case "api-load": {
-      const api = await startApi(ROOT);
+      const api = await startApi();
       await seedNotes(api.url, 20);
       await longRun("api-load GET /notes", api, `${api.url}/notes`);
       const exit = await api.stop();
@@ -144,9 +155,9 @@ async function main() {
       return;
     }
     case "web-load": {
-      const api = await startApi(ROOT);
+      const api = await startApi();
       await seedNotes(api.url, 20);
-      const web = await startWeb(api.url, ROOT);
+      const web = await startWeb(api.url);
       await longRun("web-load GET /", web, `${web.url}/`, pageHasNotes);
       const exit = await web.stop();
       await api.stop();
@@ -154,15 +165,15 @@ async function main() {
       return;
     }
     case "api-drain": {
-      const api = await startApi(ROOT);
+      const api = await startApi();
       await seedNotes(api.url, 20);
       await drain("api-drain", api, "/notes");
       return;
     }
     case "web-drain": {
-      const api = await startApi(ROOT);
+      const api = await startApi();
       await seedNotes(api.url, 20);
-      const web = await startWeb(api.url, ROOT);
+      const web = await startWeb(api.url);
       await drain("web-drain", web, "/", pageHasNotes);
       await api.stop();
       return;

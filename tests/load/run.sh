@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Load and fault tests against the production builds (issue 5): 30 s at 100 connections on the API and on the
+# Load and fault tests against the production builds: 30 s at 100 connections on the API and on the
 # standalone web server, SIGTERM under load for both, and the notes store's cap under a flood of creates.
 #
 #   bash tests/load/run.sh        (REQUIRE_EVERY_SUITE=1 makes a missing tool fatal)
 #
 # Builds nothing: run `pnpm build` first (the verify runner does); missing builds fail with a message.
 # The cases live in tests/load/load.mjs (plain Node, autocannon from the root devDependencies); every server
-# listens on 127.0.0.1 and is stopped by PID. About 2 minutes; the two 30 s runs are the issue's.
+# listens on 127.0.0.1 on a free port (@repo/test-support starts and stops it). About 2 minutes.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

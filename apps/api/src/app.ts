@@ -3,7 +3,7 @@
 import cors from "cors";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import helmet from "helmet";
-import { z } from "zod";
+import { noteInput, validationProblem } from "@repo/contracts/notes";
 import type { Logger } from "./logger.js";
 import { StoreFullError, type NoteStore } from "./store.js";
 
@@ -20,14 +20,6 @@ export interface ServerOptions {
   /** Largest JSON body accepted; larger ones get 413. */
   bodyLimit?: string;
 }
-
-export const noteInput = z.strictObject({
-  text: z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, { error: "must not be empty" })
-    .max(280, { error: "must be at most 280 characters" }),
-});
 
 /** A JSON error body: a stable machine-readable code plus a sentence for people. */
 function problem(error: string, message: string, extra: Record<string, unknown> = {}) {
@@ -86,12 +78,7 @@ export function createServer({
   notes.post("/", requireJson, express.json({ limit: bodyLimit, strict: true }), async (req, res) => {
     const parsed = noteInput.safeParse(req.body);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({
-        field: i.path.join(".") || "(body)",
-        message: i.message,
-      }));
-      const first = issues[0]!;
-      res.status(400).json(problem("validation_failed", `${first.field} ${first.message}`, { issues }));
+      res.status(400).json(validationProblem(parsed.error));
       return;
     }
     try {

@@ -1,12 +1,9 @@
 // Notes live behind a small interface: the in-memory version below is the sample; a database-backed one
 // would implement the same four methods and be handed to createServer() instead.
 import { randomUUID } from "node:crypto";
+import type { Note } from "@repo/contracts/notes";
 
-export interface Note {
-  id: string;
-  text: string;
-  createdAt: string;
-}
+export type { Note };
 
 export interface NoteStore {
   list(): Promise<Note[]>;

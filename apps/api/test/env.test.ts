@@ -1,4 +1,4 @@
-// parseEnv(): defaults, coercion, and errors that name the variable at fault.
+// parseEnv(): the API's schema on the shared rules (@repo/contracts/config tests the rules themselves).
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "../src/env.js";
 
@@ -13,58 +13,49 @@ function envError(source: Record<string, string | undefined>): EnvError {
   throw new Error(`parseEnv accepted ${JSON.stringify(source)}`);
 }
 
+const defaults = {
+  NODE_ENV: "development",
+  API_PORT: 3001,
+  API_HOST: "127.0.0.1",
+  WEB_ORIGIN: "http://localhost:3000",
+  LOG_LEVEL: "info",
+  NOTES_LIMIT: 1000,
+  HEADERS_TIMEOUT_MS: 10_000,
+  REQUEST_TIMEOUT_MS: 30_000,
+  KEEP_ALIVE_TIMEOUT_MS: 65_000,
+  SHUTDOWN_DELAY_MS: 0,
+  SHUTDOWN_TIMEOUT_MS: 10_000,
+};
+
 describe("parseEnv", () => {
   it("fills in the documented defaults for an empty environment", () => {
-    expect(parseEnv({})).toEqual({
-      NODE_ENV: "development",
-      API_PORT: 3001,
-      API_HOST: "127.0.0.1",
-      WEB_ORIGIN: "http://localhost:3000",
-      LOG_LEVEL: "info",
-      NOTES_LIMIT: 1000,
-      SHUTDOWN_DELAY_MS: 0,
-      SHUTDOWN_TIMEOUT_MS: 10_000,
-    });
+    expect(parseEnv({})).toEqual(defaults);
   });
 
-  it("coerces numeric strings and keeps the given values", () => {
-    const env = parseEnv({
+  it("keeps the given values", () => {
+    const given = {
       NODE_ENV: "production",
       API_PORT: "8080",
       API_HOST: "0.0.0.0",
       WEB_ORIGIN: "https://example.com",
       LOG_LEVEL: "warn",
       NOTES_LIMIT: "5",
+      HEADERS_TIMEOUT_MS: "2000",
+      REQUEST_TIMEOUT_MS: "3000",
+      KEEP_ALIVE_TIMEOUT_MS: "4000",
       SHUTDOWN_DELAY_MS: "250",
       SHUTDOWN_TIMEOUT_MS: "3000",
-    });
-    expect(env).toEqual({
-      NODE_ENV: "production",
-      API_PORT: 8080,
-      API_HOST: "0.0.0.0",
-      WEB_ORIGIN: "https://example.com",
-      LOG_LEVEL: "warn",
-      NOTES_LIMIT: 5,
-      SHUTDOWN_DELAY_MS: 250,
-      SHUTDOWN_TIMEOUT_MS: 3000,
-    });
+    };
+    const numbers = new Set(
+      Object.keys(defaults).filter((k) => typeof defaults[k as keyof typeof defaults] === "number"),
+    );
+    expect(parseEnv(given)).toEqual(
+      Object.fromEntries(Object.entries(given).map(([k, v]) => [k, numbers.has(k) ? Number(v) : v])),
+    );
   });
 
-  it("treats a set-but-empty number variable as unset, not as 0", () => {
-    const env = parseEnv({ API_PORT: "", NOTES_LIMIT: "", SHUTDOWN_TIMEOUT_MS: "" });
-    expect(env.API_PORT).toBe(3001);
-    expect(env.NOTES_LIMIT).toBe(1000);
-    expect(env.SHUTDOWN_TIMEOUT_MS).toBe(10_000);
-  });
-
-  it("normalises WEB_ORIGIN to the origin browsers send, and refuses non-http ones", () => {
-    expect(parseEnv({ WEB_ORIGIN: "https://app.example.com/" }).WEB_ORIGIN).toBe("https://app.example.com");
-    expect(() => parseEnv({ WEB_ORIGIN: "localhost:3000" })).toThrow(/WEB_ORIGIN/);
-    expect(() => parseEnv({ WEB_ORIGIN: "ftp://files.example.com" })).toThrow(/WEB_ORIGIN/);
-  });
-
-  it("accepts API_PORT=0 (the OS picks a free port)", () => {
-    expect(parseEnv({ API_PORT: "0" }).API_PORT).toBe(0);
+  it("treats every variable set but empty as unset", () => {
+    expect(parseEnv(Object.fromEntries(Object.keys(defaults).map((k) => [k, ""])))).toEqual(defaults);
   });
 
   it("ignores a globally exported PORT and HOSTNAME", () => {
@@ -76,14 +67,22 @@ describe("parseEnv", () => {
 
   it.each([
     ["API_PORT", "abc"],
+    ["API_PORT", "0"],
+    ["API_PORT", "0x50"],
+    ["API_PORT", "1e3"],
     ["API_PORT", "70000"],
-    ["API_PORT", "-1"],
     ["API_PORT", "80.5"],
+    ["API_HOST", "a host"],
     ["WEB_ORIGIN", "not a url"],
+    ["WEB_ORIGIN", "http://a.example,http://b.example"],
+    ["WEB_ORIGIN", "https://app.example.com/path"],
     ["LOG_LEVEL", "verbose"],
     ["LOG_LEVEL", "INFO"],
     ["NODE_ENV", "staging"],
     ["NOTES_LIMIT", "0"],
+    ["HEADERS_TIMEOUT_MS", "ten"],
+    ["REQUEST_TIMEOUT_MS", "-1"],
+    ["KEEP_ALIVE_TIMEOUT_MS", "1.5"],
     ["SHUTDOWN_DELAY_MS", "-5"],
     ["SHUTDOWN_TIMEOUT_MS", "soon"],
   ])("rejects %s=%j with an error naming it", (name, value) => {
@@ -99,9 +98,5 @@ describe("parseEnv", () => {
     expect(err.message).toContain("LOG_LEVEL: ");
     expect(err.message).not.toContain("API_HOST");
     expect(err.message.split("; ")).toHaveLength(3);
-  });
-
-  it("rejects an empty API_HOST", () => {
-    expect(envError({ API_HOST: "" }).message).toContain("API_HOST: ");
   });
 });

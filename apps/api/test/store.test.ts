@@ -80,8 +80,4 @@ describe("MemoryNoteStore", () => {
     const next = await store.create("next");
     expect(await store.list()).toEqual([next]);
   });
-
-  it("exposes its limit", () => {
-    expect(new MemoryNoteStore(7).limit).toBe(7);
-  });
 });

@@ -1,7 +1,12 @@
-// Helpers shared by the API tests: a silent logger, a real listening server, and a raw HTTP/1.1 client on
-// node:net so malformed requests are sent byte for byte (fetch and supertest would fix them up or refuse).
+// Helpers shared by the API tests: a silent logger, a real listening server, a raw HTTP/1.1 client on node:net so
+// malformed requests are sent byte for byte (fetch and supertest would fix them up or refuse), and a check that
+// dist/ is newer than every source it bundles. Starting the built server is @repo/test-support's job.
 import type { Server } from "node:http";
-import { connect, createServer as createNetServer, type AddressInfo } from "node:net";
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { connect, type AddressInfo } from "node:net";
+import { paths } from "@repo/test-support";
 import { pino } from "pino";
 import { createServer, type ServerOptions } from "../src/app.js";
 import { MemoryNoteStore } from "../src/store.js";
@@ -48,18 +53,6 @@ export function listen(app: ReturnType<typeof createServer>): Promise<Listening>
             server.close(() => done());
           }),
       });
-    });
-  });
-}
-
-/** A port nothing listens on right now (asked from the OS, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
     });
   });
 }
@@ -211,4 +204,34 @@ export function postJson(body: string | Buffer, headers: [string, string][] = []
     headers: [["Content-Type", "application/json"], ...headers],
     body,
   });
+}
+
+/** Every file under `dir`, subfolders included. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+/**
+ * turbo builds before testing; when the tests run directly (or a source changed since), build here so the process
+ * tests never run an old bundle. Looks at every file the bundle is made of: src/** and the contracts it imports.
+ */
+export function ensureBuilt() {
+  const apiDir = join(paths.repoRoot, "apps/api");
+  const sources = [join(apiDir, "src"), join(paths.repoRoot, "packages/contracts/src")].flatMap(filesUnder);
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+  let built = 0;
+  try {
+    built = statSync(paths.apiEntry).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  if (built >= newest) return;
+  const build = spawnSync(process.execPath, ["build.mjs"], {
+    cwd: apiDir,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  if (build.status !== 0) throw new Error(`building the API failed:\n${build.stdout}\n${build.stderr}`);
 }

@@ -1,23 +1,43 @@
-// The web server's configuration, read when a request needs it (not at build time), so one build serves every
-// environment. eslint bans raw `process.env` outside this file and start.mjs.
+// The web server's configuration: one schema on the rules both apps share (@repo/contracts/config), parsed once at
+// boot. start.mjs (bundled with it at build time) checks it before listening; instrumentation.ts checks it when
+// `next dev` starts; the app reads the parsed value. eslint bans raw `process.env` outside this file and start.mjs.
+import {
+  ConfigError,
+  checkTimeouts,
+  host,
+  httpUrl,
+  integer,
+  parseConfig,
+  port,
+  serverLifecycle,
+} from "@repo/contracts/config";
 import { z } from "zod";
 
-const schema = z.object({
-  /** How the web server reaches the API (server to server; the browser never calls it directly). */
-  API_URL: z.url().default("http://127.0.0.1:3001"),
-});
+export const webEnvSchema = z
+  .object({
+    /** Named WEB_PORT, not PORT, so a globally exported PORT never decides where the web listens. */
+    WEB_PORT: port.default(3000),
+    WEB_HOST: host.default("0.0.0.0"),
+    /** How the web server reaches the API (server to server; the browser never calls it directly). */
+    API_URL: httpUrl.default("http://127.0.0.1:3001"),
+    /** How long one call to the API may take, body included, before the page shows its error panel. */
+    API_TIMEOUT_MS: integer(100, 60_000).default(5_000),
+    ...serverLifecycle,
+  })
+  .superRefine(checkTimeouts);
 
-export type ServerEnv = z.infer<typeof schema>;
+export type WebEnv = z.infer<typeof webEnvSchema>;
 
-export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
-  const result = schema.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`invalid web configuration: ${problems}`);
-  }
-  return result.data;
+export { ConfigError };
+
+export function parseWebEnv(source: Record<string, string | undefined>): WebEnv {
+  return parseConfig(webEnvSchema, source);
 }
 
-export function serverEnv(): ServerEnv {
-  return parseServerEnv({ API_URL: process.env.API_URL });
+let parsed: WebEnv | undefined;
+
+/** The configuration, parsed on first use (boot: start.mjs or instrumentation.ts already did) and kept. */
+export function webEnv(): WebEnv {
+  parsed ??= parseWebEnv(process.env);
+  return parsed;
 }

@@ -1,81 +1,85 @@
-// The web server's API client against a real HTTP server on 127.0.0.1.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError, createNote, listNotes } from "@/lib/api";
+// The web server's API client against a fake API: good answers parse, every bad one becomes 502 api_unavailable
+// with the generic message (no internal address), and a 4xx error body passes through.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ApiError, createNote, listNotes, UNAVAILABLE } from "@/lib/api";
+import { badAnswers, json, startFakeApi, type FakeApi } from "./fake-api";
 
-type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
-let handler: Handler = (_req, _body, res) => res.end();
-let server: Server;
-let base: string;
-
+let api: FakeApi;
+let options: { baseUrl: string; timeoutMs: number };
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d: Buffer) => (body += d.toString()));
-    req.on("end", () => handler(req, body, res));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  api = await startFakeApi();
+  options = { baseUrl: api.url, timeoutMs: 500 };
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => api.close());
 
-function json(res: ServerResponse, status: number, value: unknown) {
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
-}
+const note = { id: "n1", text: "a", createdAt: "2030-01-01T00:00:00.000Z" };
 
 describe("listNotes", () => {
   it("returns the API's notes", async () => {
-    const notes = [{ id: "1", text: "a", createdAt: "2026-01-01T00:00:00.000Z" }];
-    handler = (req, _b, res) => (req.url === "/notes" ? json(res, 200, { notes }) : json(res, 404, {}));
-    expect(await listNotes(base)).toEqual(notes);
+    api.answer((req, _b, res) =>
+      req.url === "/notes" ? json(res, 200, { notes: [note] }) : json(res, 404, {}),
+    );
+    expect(await listNotes(options)).toEqual([note]);
   });
 
-  it("turns an API error into ApiError with the API's code and message", async () => {
-    handler = (_r, _b, res) =>
-      json(res, 503, { error: "shutting_down", message: "the server is shutting down" });
-    await expect(listNotes(base)).rejects.toMatchObject({
-      status: 503,
-      code: "shutting_down",
-      message: "the server is shutting down",
-    });
-  });
-
-  it("copes with an error body that isn't JSON", async () => {
-    handler = (_r, _b, res) => res.writeHead(500).end("<html>oops</html>");
-    await expect(listNotes(base)).rejects.toMatchObject({
-      status: 500,
-      code: "api_error",
-      message: "the API answered 500",
-    });
-  });
-
-  it("reports an unreachable API as 502 api_unreachable", async () => {
-    const err = await listNotes("http://127.0.0.1:9").catch((e: unknown) => e);
+  it.each(badAnswers)("turns %s into 502 api_unavailable, logging the cause", async (_name, handler) => {
+    api.answer(handler);
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const err = await listNotes(options).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 502, code: "api_unreachable" });
+    expect(err).toMatchObject({ status: 502, code: "api_unavailable", message: UNAVAILABLE });
+    expect((err as Error).message).not.toContain("127.0.0.1");
+    expect(log).toHaveBeenCalledWith(expect.stringContaining("web: API /notes: "));
+    log.mockRestore();
+  });
+
+  it("gives up on a stalled body after timeoutMs", async () => {
+    api.answer((_q, _b, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"notes": [');
+    });
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const started = Date.now();
+    await expect(listNotes({ ...options, timeoutMs: 300 })).rejects.toMatchObject({ status: 502 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    log.mockRestore();
+  });
+
+  it("reports a refused connection as 502 api_unavailable", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const err = await listNotes({ baseUrl: "http://127.0.0.1:9", timeoutMs: 500 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 502, code: "api_unavailable", message: UNAVAILABLE });
+    log.mockRestore();
   });
 });
 
 describe("createNote", () => {
   it("POSTs JSON {text} and returns the created note", async () => {
     let seen: { method?: string; type?: string; body?: string } = {};
-    handler = (req, body, res) => {
+    api.answer((req, body, res) => {
       seen = { method: req.method, type: req.headers["content-type"], body };
-      json(res, 201, { note: { id: "n1", text: "hello", createdAt: "x" } });
-    };
-    const note = await createNote("hello", base);
-    expect(note.id).toBe("n1");
+      json(res, 201, { note: { ...note, text: "hello" } });
+    });
+    expect(await createNote("hello", options)).toEqual({ ...note, text: "hello" });
     expect(seen).toEqual({ method: "POST", type: "application/json", body: '{"text":"hello"}' });
   });
 
-  it("passes the API's validation error through", async () => {
-    handler = (_r, _b, res) =>
-      json(res, 400, { error: "validation_failed", message: "text must not be empty" });
-    await expect(createNote("", base)).rejects.toMatchObject({
-      status: 400,
-      code: "validation_failed",
-      message: "text must not be empty",
+  it("passes a 4xx error body through (validation, a full store)", async () => {
+    api.answer((_r, _b, res) =>
+      json(res, 409, { error: "store_full", message: "the store is full", limit: 3 }),
+    );
+    await expect(createNote("x", options)).rejects.toMatchObject({
+      status: 409,
+      code: "store_full",
+      message: "the store is full",
     });
+  });
+
+  it("refuses a 201 whose note has the wrong shape", async () => {
+    api.answer((_r, _b, res) => json(res, 201, { note: { id: 5 } }));
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    await expect(createNote("x", options)).rejects.toMatchObject({ status: 502, code: "api_unavailable" });
+    log.mockRestore();
   });
 });

@@ -1,5 +1,5 @@
 import { Card } from "@repo/ui/card";
-import { ApiError, listNotes, type Note } from "@/lib/api";
+import { ApiError, listNotes, UNAVAILABLE, type Note } from "@/lib/api";
 import { NoteForm } from "./NoteForm";
 
 // Rendered per request, from what the API says now (API_URL is read at run time, not baked into the build).
@@ -11,8 +11,9 @@ export default async function Home() {
   try {
     notes = await listNotes();
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    problem = err.message;
+    // Whatever went wrong, visitors get the generic panel (status 200), never a 500 page; the log has the cause.
+    if (!(err instanceof ApiError)) console.error("web: rendering /:", err);
+    problem = err instanceof ApiError && err.status < 500 ? err.message : UNAVAILABLE;
   }
 
   return (

@@ -1,12 +1,15 @@
-// The web server's client for the API. Server-side only: the page calls it while rendering, and the
-// /api/notes route handler calls it for the browser's form.
-import { serverEnv } from "@/env";
+// The web server's client for the API. Server-side only: the page calls it while rendering, the /api/notes route
+// handler for the browser's form. Every answer is parsed with @repo/contracts; anything unexpected (no answer, a
+// timeout, HTML, an empty or cut body, the wrong shape, a 5xx) becomes ApiError 502 with a generic message for
+// visitors, and the details go to the server log.
+import { noteBody, noteList, problem, readyBody, type Note } from "@repo/contracts/notes";
+import type { z } from "zod";
+import { webEnv } from "@/env";
 
-export interface Note {
-  id: string;
-  text: string;
-  createdAt: string;
-}
+export type { Note };
+
+/** What visitors see when the API can't be used; the cause is logged, never shown (it names internal hosts). */
+export const UNAVAILABLE = "the notes service is unavailable right now; try again in a moment";
 
 export class ApiError extends Error {
   constructor(
@@ -18,43 +21,82 @@ export class ApiError extends Error {
   }
 }
 
-const TIMEOUT_MS = 5_000;
+export interface ApiOptions {
+  baseUrl?: string;
+  timeoutMs?: number;
+}
 
-async function call(path: string, init: RequestInit = {}, baseUrl = serverEnv().API_URL): Promise<unknown> {
-  let res: Response;
+function unavailable(path: string, detail: string): ApiError {
+  console.error(`web: API ${path}: ${detail}`);
+  return new ApiError(502, "api_unavailable", UNAVAILABLE);
+}
+
+async function call<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  init: RequestInit,
+  { baseUrl = webEnv().API_URL, timeoutMs = webEnv().API_TIMEOUT_MS }: ApiOptions,
+): Promise<z.output<S>> {
+  let status: number;
+  let text: string;
   try {
-    res = await fetch(new URL(path, baseUrl), {
+    // One deadline for the whole exchange: connecting, the headers, and the body (a stalled body times out too).
+    const res = await fetch(new URL(path, baseUrl), {
       ...init,
       cache: "no-store",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: "application/json", ...init.headers },
     });
+    status = res.status;
+    text = await res.text();
   } catch (err) {
-    const why = err instanceof Error && err.name === "TimeoutError" ? "timed out" : "is unreachable";
-    throw new ApiError(502, "api_unreachable", `the API at ${baseUrl} ${why}`);
+    const why =
+      err instanceof Error && err.name === "TimeoutError"
+        ? `no full answer within ${timeoutMs} ms`
+        : String((err as { cause?: unknown }).cause ?? err);
+    throw unavailable(path, `${baseUrl}: ${why}`);
   }
-  const body: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const { error, message } = (body ?? {}) as { error?: unknown; message?: unknown };
-    throw new ApiError(
-      res.status,
-      typeof error === "string" ? error : "api_error",
-      typeof message === "string" ? message : `the API answered ${res.status}`,
-    );
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw unavailable(path, `status ${status}, body is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
   }
-  return body;
+  if (status >= 200 && status < 300) {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    throw unavailable(path, `status ${status}, unexpected body: ${parsed.error.message}`);
+  }
+  // A 4xx with a well-formed error body is about the request (validation, a full store): pass it on as it is.
+  const error = problem.safeParse(body);
+  if (status >= 400 && status < 500 && error.success) {
+    throw new ApiError(status, error.data.error, error.data.message);
+  }
+  throw unavailable(path, `status ${status}: ${JSON.stringify(text.slice(0, 200))}`);
 }
 
-export async function listNotes(baseUrl?: string): Promise<Note[]> {
-  const body = (await call("/notes", {}, baseUrl)) as { notes?: Note[] };
-  return body.notes ?? [];
+export async function listNotes(options: ApiOptions = {}): Promise<Note[]> {
+  return (await call("/notes", noteList, {}, options)).notes;
 }
 
-export async function createNote(text: unknown, baseUrl?: string): Promise<Note> {
-  const body = (await call(
-    "/notes",
-    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }) },
-    baseUrl,
-  )) as { note: Note };
-  return body.note;
+export async function createNote(text: string, options: ApiOptions = {}): Promise<Note> {
+  const init = {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ text }),
+  };
+  return (await call("/notes", noteBody, init, options)).note;
+}
+
+/** True when the API answers /ready with 200 and its ready body within `timeoutMs`. */
+export async function apiReady({ baseUrl = webEnv().API_URL, timeoutMs = 1_000 }: ApiOptions = {}) {
+  try {
+    const res = await fetch(new URL("/ready", baseUrl), {
+      cache: "no-store",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return res.status === 200 && readyBody.safeParse(await res.json()).success;
+  } catch {
+    return false;
+  }
 }

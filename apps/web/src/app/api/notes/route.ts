@@ -1,19 +1,26 @@
-// The browser's only way to the API: same-origin, so the sample flow needs no CORS.
+// The browser's only way to the API: same-origin, so the sample flow needs no CORS. Cross-site requests, bodies
+// that aren't JSON or are over 16 KiB never reach the API; the API's answer is parsed before it is passed on.
+import { noteInput, validationProblem } from "@repo/contracts/notes";
 import { ApiError, createNote } from "@/lib/api";
+import { readJsonBody, refuseCrossSite } from "@/lib/request";
 
 export async function POST(request: Request): Promise<Response> {
-  let text: unknown;
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const input = noteInput.safeParse(body.value);
+  if (!input.success) return Response.json(validationProblem(input.error), { status: 400 });
   try {
-    ({ text } = (await request.json()) as { text?: unknown });
-  } catch {
-    return Response.json({ error: "invalid_json", message: "the body is not valid JSON" }, { status: 400 });
-  }
-  try {
-    return Response.json({ note: await createNote(text) }, { status: 201 });
+    return Response.json({ note: await createNote(input.data.text) }, { status: 201 });
   } catch (err) {
     if (err instanceof ApiError) {
       return Response.json({ error: err.code, message: err.message }, { status: err.status });
     }
-    throw err;
+    console.error("web: POST /api/notes:", err);
+    return Response.json(
+      { error: "internal_error", message: "something went wrong on our side" },
+      { status: 500 },
+    );
   }
 }

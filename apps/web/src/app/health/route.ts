@@ -1,0 +1,6 @@
+// Liveness: the process answers. Says nothing about the API (that is /ready).
+export const dynamic = "force-dynamic";
+
+export function GET(): Response {
+  return Response.json({ status: "ok" });
+}

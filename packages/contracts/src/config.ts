@@ -1,0 +1,103 @@
+// The rules both apps read their environment by: each app's env.ts builds ONE schema from these and parses it once,
+// at boot, before listening. The same rule means the same thing everywhere:
+// - a variable set to "" is unset (its default applies), in every app and for every variable;
+// - a port is plain decimal digits, 1 to 65535 (no 0x50, 1e3, +80, " 80" or 80.0);
+// - an origin is exactly one http(s) origin (a list is refused, not half-used);
+// - a URL is one absolute http(s) URL.
+import { z } from "zod";
+
+const digits = /^[0-9]+$/;
+
+/** Plain decimal digits within [min, max]. */
+export const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(digits, { error: "must be plain decimal digits" })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
+
+export const port = integer(1, 65535);
+
+/** Milliseconds, up to ten minutes. */
+export const milliseconds = integer(0, 600_000);
+
+export const host = z
+  .string()
+  .regex(/^[^\s/]+$/, { error: "must be a host name or address, no spaces or slashes" });
+
+export const httpUrl = z.url({ protocol: /^https?$/, error: "must be one absolute http(s) URL" });
+
+/** One browser origin, normalised to scheme://host[:port] as browsers send it in `Origin`. */
+export const httpOrigin = z
+  .string()
+  .refine((value) => !/[\s,]/.test(value), { error: "must be exactly one origin (no lists)" })
+  .pipe(httpUrl)
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // httpUrl has reported it
+      const url = new URL(value);
+      return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+    },
+    { error: "must be an origin: scheme://host[:port], with no path, query or credentials" },
+  )
+  .transform((value) => (URL.canParse(value) ? new URL(value).origin : value));
+
+export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+/** HTTP server timeouts and graceful shutdown, the same variables and defaults for both servers. */
+export const serverLifecycle = {
+  /** Time a client has to send the request headers (slow-header attacks). */
+  HEADERS_TIMEOUT_MS: milliseconds.default(10_000),
+  /** Time a client has to send the whole request, body included. */
+  REQUEST_TIMEOUT_MS: milliseconds.default(30_000),
+  /** How long an idle keep-alive connection stays open (above common load balancers' 60 s). */
+  KEEP_ALIVE_TIMEOUT_MS: milliseconds.default(65_000),
+  /** After a signal, how long /ready answers 503 before the listener closes. */
+  SHUTDOWN_DELAY_MS: milliseconds.default(0),
+  /** How long requests in flight may take to finish after the listener closed, before exit 1. */
+  SHUTDOWN_TIMEOUT_MS: milliseconds.default(10_000),
+};
+
+export interface Lifecycle {
+  HEADERS_TIMEOUT_MS: number;
+  REQUEST_TIMEOUT_MS: number;
+  KEEP_ALIVE_TIMEOUT_MS: number;
+  SHUTDOWN_DELAY_MS: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+/** Node refuses a headers timeout longer than the request timeout; say so by name instead. */
+export function checkTimeouts(env: Lifecycle, ctx: z.RefinementCtx) {
+  if (env.REQUEST_TIMEOUT_MS > 0 && env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["HEADERS_TIMEOUT_MS"],
+      message: "must not be longer than REQUEST_TIMEOUT_MS",
+    });
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Parses `source` (normally process.env) with `schema` after dropping every variable set to "" (unset).
+ * Throws ConfigError naming every bad variable: `invalid configuration: API_PORT: …; WEB_ORIGIN: …`.
+ */
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  source: Record<string, string | undefined>,
+): z.output<S> {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const value = typeof name === "string" ? present[name] : undefined;
+    return `${name}: ${issue.message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`;
+  });
+  throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+}

@@ -1,0 +1,88 @@
+// The note contract: which texts are notes, and the shapes of the API's answers.
+import { describe, expect, it } from "vitest";
+import { note, noteInput, noteList, problem, validationProblem } from "../src/notes.js";
+
+function refusal(body: unknown): string {
+  const result = noteInput.safeParse(body);
+  if (result.success) throw new Error(`accepted ${JSON.stringify(body)}`);
+  return validationProblem(result.error).message;
+}
+
+describe("noteInput", () => {
+  it.each([
+    ["plain text", "buy milk", "buy milk"],
+    ["surrounding whitespace (trimmed)", "  buy milk \n", "buy milk"],
+    ["280 ASCII characters", "x".repeat(280), "x".repeat(280)],
+    ["280 emoji (560 UTF-16 units, 280 code points)", "😀".repeat(280), "😀".repeat(280)],
+    ["right-to-left text with an override", "\u202eשלום", "\u202eשלום"],
+    ["a letter with combining marks", "e\u0301\u0302", "e\u0301\u0302"],
+    ["an emoji ZWJ sequence", "👩‍👩‍👧‍👦", "👩‍👩‍👧‍👦"],
+  ])("accepts %s", (_name, text, stored) => {
+    expect(noteInput.parse({ text })).toEqual({ text: stored });
+  });
+
+  it.each([
+    ["empty text", "", /^text must not be empty$/],
+    ["ASCII whitespace only", " \t\n ", /^text must not be empty$/],
+    ["Unicode spaces only (NBSP, em space, ideographic space)", "\u00a0\u2003\u3000", /must not be empty/],
+    ["zero-width spaces and joiners only", "\u200b\u200c\u200d", /must contain a visible character/],
+    [
+      "bidi controls only (RLO, LRI, PDI, RLM)",
+      "\u202e\u2066\u2069\u200f",
+      /must contain a visible character/,
+    ],
+    ["a byte-order mark only (trimmed like whitespace)", "\ufeff", /must not be empty/],
+    ["a soft hyphen only", "\u00ad", /must contain a visible character/],
+    ["Hangul fillers only", "\u3164\u115f\u1160\uffa0", /must contain a visible character/],
+    ["variation selectors only", "\ufe0f\ufe0e", /must contain a visible character/],
+    ["combining marks with no base", "\u0301\u0302", /must contain a visible character/],
+    ["the blank braille pattern", "\u2800\u2800", /must contain a visible character/],
+    ["C0 controls only", "\u0001\u0007\u001b", /must contain a visible character/],
+    ["a NUL inside text", "a\u0000b", /^text must not contain NUL$/],
+    ["a lone high surrogate", "a\ud800b", /^text must not contain a lone surrogate$/],
+    ["a lone low surrogate", "\udc00", /lone surrogate/],
+    ["281 code points", "x".repeat(281), /^text must be at most 280 characters$/],
+    ["281 emoji", "😀".repeat(281), /at most 280/],
+  ])("refuses %s", (_name, text, message) => {
+    expect(refusal({ text })).toMatch(message);
+  });
+
+  it.each([
+    ["a number", { text: 1 }, /^text must be a string$/],
+    ["null", { text: null }, /must be a string/],
+    ["a missing text", {}, /must be a string/],
+    ["an extra key", { text: "a", extra: 1 }, /^\(body\) .*"extra"/],
+    ["an array", [{ text: "a" }], /^\(body\) /],
+  ])("refuses %s, naming the field", (_name, body, message) => {
+    expect(refusal(body)).toMatch(message);
+  });
+});
+
+describe("answer shapes", () => {
+  const good = { id: "n1", text: "hi", createdAt: "2030-01-02T03:04:05.678Z" };
+
+  it("parses a note and a list of notes", () => {
+    expect(note.parse(good)).toEqual(good);
+    expect(noteList.parse({ notes: [good] })).toEqual({ notes: [good] });
+  });
+
+  it.each([
+    ["a note without an id", { text: "hi", createdAt: good.createdAt }],
+    ["a note whose text is a number", { ...good, text: 1 }],
+    ["a note whose createdAt is not a timestamp", { ...good, createdAt: "yesterday" }],
+  ])("refuses %s", (_name, value) => {
+    expect(note.safeParse(value).success).toBe(false);
+  });
+
+  it("refuses a list that isn't { notes: [...] }", () => {
+    expect(noteList.safeParse([good]).success).toBe(false);
+    expect(noteList.safeParse({ notes: "none" }).success).toBe(false);
+    expect(noteList.safeParse({ items: [good] }).success).toBe(false);
+  });
+
+  it("parses error bodies, keeping extra fields, and refuses others", () => {
+    expect(problem.parse({ error: "store_full", message: "full", limit: 3 })).toMatchObject({ limit: 3 });
+    expect(problem.safeParse({ message: "no code" }).success).toBe(false);
+    expect(problem.safeParse("<html>").success).toBe(false);
+  });
+});

@@ -1,0 +1,96 @@
+// Types for index.mjs (plain ESM, so .mjs scripts import it without a build step).
+import type { ChildProcess } from "node:child_process";
+import type { Socket } from "node:net";
+
+export const paths: {
+  /** The repository's root directory. */
+  repoRoot: string;
+  /** apps/api/dist/index.mjs: the bundled API. */
+  apiEntry: string;
+  /** apps/web/.next/standalone/apps/web/start.mjs: the web server's start entry. */
+  webEntry: string;
+};
+
+/** True on our Debian CI (`.ci/run`): a suite whose tool is missing must fail, not skip. */
+export const everySuiteRequired: boolean;
+
+/** CHROMIUM_PATH, or /usr/bin/chromium. */
+export const chromiumPath: string;
+
+/** True when `path` exists; else throws when every suite is required, or warns and returns false. */
+export function requireFile(path: string, what: string): boolean;
+
+export function sleep(ms: number): Promise<void>;
+
+/** Throws "missing build output: …; run `pnpm build` first" (default: both built entries). */
+export function requireBuilt(...entries: string[]): void;
+
+/** A port nothing listens on right now (asked from the OS, then released). */
+export function freePort(): Promise<number>;
+
+/** SIGKILLs every server started here that is still running (also done automatically on exit). */
+export function killAll(): void;
+
+export interface ExitResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunningServer {
+  /** http://127.0.0.1:PORT (no trailing slash). */
+  url: string;
+  port: number;
+  child: ChildProcess;
+  pid: number | undefined;
+  /** Resolves once the process has exited and its output has been read. */
+  exited: Promise<ExitResult>;
+  /** stdout and stderr so far, interleaved as they arrived (the last MiB or so). */
+  output(): string;
+  alive(): boolean;
+  /** Sends `signal` (default SIGTERM) unless already exited; SIGKILL after `timeoutMs` (default 15 s). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<ExitResult>;
+}
+
+export interface StartServerOptions {
+  /** The script node runs. */
+  entry: string;
+  /** The child's whole environment besides PATH, HOME and NODE_ENV=production (which it may override). */
+  env?: Record<string, string>;
+  /** Where the server listens; default: the one `*PORT` variable in `env`. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Polled until it answers 2xx; default /health. */
+  readyPath?: string;
+  cwd?: string;
+  /** How long to wait for readiness; default 20 s. */
+  timeoutMs?: number;
+  /** Node options placed before `entry`. */
+  args?: string[];
+  /** The node binary; default the one running this process. */
+  node?: string;
+}
+
+export function startServer(opts: StartServerOptions): Promise<RunningServer>;
+
+/** The built API on a free port (API_HOST=127.0.0.1), ready when /ready answers 200. */
+export function startApi(opts?: { env?: Record<string, string> }): Promise<RunningServer>;
+
+/** The built web server (start.mjs) on a free port (WEB_HOST=127.0.0.1), talking to `apiUrl`. */
+export function startWeb(opts: { apiUrl: string; env?: Record<string, string> }): Promise<RunningServer>;
+
+/** True when a TCP connection to 127.0.0.1:`port` is refused. */
+export function isRefused(port: number): Promise<boolean>;
+
+export interface OpenSocket {
+  socket: Socket;
+  /** Resolves with everything the server sent (latin1) once the connection is closed. */
+  closed: Promise<string>;
+  received(): string;
+}
+
+/** A raw TCP connection to `url` with `data` written (e.g. half a request). */
+export function openSocket(url: string, data?: string): Promise<OpenSocket>;
+
+/** `promise`, or a rejection naming `what` after `ms`. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T>;

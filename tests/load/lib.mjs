@@ -1,0 +1,230 @@
+// Load generation for the load suite, on 127.0.0.1 only: autocannon for the long runs, and a small node:http
+// client for the runs that must know what happened to every single request (SIGTERM drain, store flood).
+// Servers are started and stopped by @repo/test-support.
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import { sleep } from "@repo/test-support";
+
+export const now = () => performance.now();
+export const fmtMB = (bytes) => (bytes === undefined ? "?" : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+export const fmtS = (ms) => (ms === undefined ? "?" : `${(ms / 1000).toFixed(2)} s`);
+
+/** autocannon is a root devDependency; a clear message when `pnpm install` hasn't run. */
+export async function loadAutocannon() {
+  try {
+    return (await import("autocannon")).default;
+  } catch (err) {
+    if (err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
+    throw new Error("autocannon is not installed: run `pnpm install` at the repo root");
+  }
+}
+
+/** Resident set size of a process in bytes (Linux /proc), or undefined once it has exited. */
+export function rss(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The web page rendered with notes from the API (not the error panel). */
+export const pageHasNotes = (body) => body.includes('data-testid="notes"') && !body.includes("api-error");
+
+/** One autocannon run; resolves a flat summary. Latencies in ms; rps is the mean per-second count. */
+export async function cannon(
+  autocannon,
+  { url, connections = 100, durationS = 10, verifyBody, timeoutS = 10 },
+) {
+  if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`refusing to send load to ${url}`);
+  const opts = { url, connections, duration: durationS, timeout: timeoutS, pipelining: 1 };
+  if (verifyBody) opts.verifyBody = verifyBody;
+  const r = await autocannon(opts);
+  return {
+    durationS: r.duration,
+    total: r["1xx"] + r["2xx"] + r["3xx"] + r["4xx"] + r["5xx"],
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    mismatches: r.mismatches,
+    non2xx: r.non2xx,
+    s5xx: r["5xx"],
+  };
+}
+
+/** Samples a process's RSS every `everyMs` until stop(), which returns the samples (bytes). */
+export function rssSampler(pid, everyMs = 1000) {
+  const samples = [];
+  const take = () => {
+    const value = rss(pid);
+    if (value !== undefined) samples.push(value);
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return samples;
+    },
+  };
+}
+
+/** GET or POST with a per-request timeout; resolves { status, body } or rejects with the socket error. */
+export function request(url, { agent, method = "GET", json, timeoutMs = 10_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const body = json === undefined ? undefined : JSON.stringify(json);
+    const headers = body
+      ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) }
+      : {};
+    const req = http.request(url, { method, agent, timeout: timeoutMs, headers }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("error", reject);
+      res.on("close", () => {
+        if (!res.complete) reject(Object.assign(new Error("response cut short"), { code: "ECUTSHORT" }));
+        else resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() });
+      });
+    });
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Creates notes until the API holds `count` (it starts with one). */
+export async function seedNotes(apiUrl, count) {
+  const list = async () => (await (await fetch(`${apiUrl}/notes`)).json()).notes;
+  for (let have = (await list()).length; have < count; have++) {
+    const res = await fetch(`${apiUrl}/notes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: `load note ${have + 1}: some text of a typical length for a short note` }),
+    });
+    if (res.status !== 201) throw new Error(`seeding note ${have + 1}: ${res.status} ${await res.text()}`);
+  }
+}
+
+/**
+ * SIGTERM under load. `connections` keep-alive loops send GET `path` to `server` (a RunningServer). After `warmMs`,
+ * and once every loop has had an answer (so every connection was accepted and is kept alive), the server gets
+ * SIGTERM; the loops keep going until it exits (each stops at its first failure after the signal: the listener is
+ * closed). A request "started before the signal" is one whose http.request() was called before the kill; every
+ * such request must complete with 2xx (and pass `verify`). Bounded by `boundMs` after the signal.
+ */
+export async function drainUnderLoad(
+  server,
+  {
+    path = "/",
+    connections = 100,
+    warmMs = 3000,
+    warmBoundMs = 30_000,
+    boundMs = 15_000,
+    verify = () => true,
+  },
+) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const url = `${server.url}${path}`;
+  const records = [];
+  let signalAt = Infinity;
+  let stop = false;
+  const answered = new Set();
+  const loop = async (_, i) => {
+    while (!stop) {
+      const rec = { start: now(), end: 0, status: 0, error: undefined, ok: false };
+      records.push(rec);
+      try {
+        const res = await request(url, { agent, timeoutMs: boundMs });
+        rec.status = res.status;
+        rec.ok = res.status >= 200 && res.status < 300 && verify(res.body);
+      } catch (err) {
+        rec.error = err.code || err.message;
+      }
+      rec.end = now();
+      if (rec.status) answered.add(i);
+      if (rec.start >= signalAt && !rec.ok) return;
+      if (!rec.ok && now() < signalAt) await sleep(10);
+    }
+  };
+  const loops = Array.from({ length: connections }, loop);
+  const warmStart = now();
+  await sleep(warmMs);
+  while (answered.size < connections && now() - warmStart < warmBoundMs) await sleep(50);
+  const warmedMs = now() - warmStart;
+  const exitedAt = server.exited.then((result) => ({ ...result, at: now() }));
+  signalAt = now();
+  server.child.kill("SIGTERM");
+  const exited = await Promise.race([exitedAt, sleep(boundMs).then(() => undefined)]);
+  stop = true;
+  if (!exited) server.child.kill("SIGKILL");
+  await Promise.race([Promise.all(loops), sleep(boundMs)]);
+  agent.destroy();
+
+  const before = records.filter((r) => r.start < signalAt);
+  const after = records.filter((r) => r.start >= signalAt);
+  const tally = (rs) =>
+    rs.reduce((acc, r) => {
+      const key = r.ok ? "ok" : r.error ? r.error : `status ${r.status}`;
+      acc[key] = (acc[key] ?? 0) + 1;
+      return acc;
+    }, {});
+  return {
+    exitCode: exited ? exited.code : null,
+    exitSignal: exited ? exited.signal : "timeout (killed)",
+    drainMs: exited ? exited.at - signalAt : undefined,
+    warmedMs,
+    unacceptedAtSignal: connections - answered.size,
+    startedBefore: before.length,
+    inFlightAtSignal: before.filter((r) => r.end >= signalAt || r.end === 0).length,
+    before: tally(before),
+    failedBefore: before.filter((r) => !r.ok).length,
+    after: tally(after),
+  };
+}
+
+/**
+ * POSTs `total` notes, `concurrency` at a time. Returns the status tally, the 409 bodies that were not store_full
+ * JSON, socket errors, and RSS when the store first refused and at the end.
+ */
+export async function floodCreates(api, { total = 5000, concurrency = 50 }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const statuses = {};
+  const badRefusals = [];
+  const errors = [];
+  let sent = 0;
+  let rssWhenFull;
+  const one = async (n) => {
+    try {
+      const res = await request(`${api.url}/notes`, {
+        agent,
+        method: "POST",
+        json: { text: `flood note ${n}` },
+      });
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status === 409) {
+        let parsed;
+        try {
+          parsed = JSON.parse(res.body);
+        } catch {
+          // not JSON
+        }
+        if (parsed?.error !== "store_full") badRefusals.push(res.body.slice(0, 200));
+        rssWhenFull ??= rss(api.pid);
+      }
+    } catch (err) {
+      errors.push(err.code || err.message);
+    }
+  };
+  const started = now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (sent < total) await one(++sent);
+    }),
+  );
+  const ms = now() - started;
+  const rssEnd = rss(api.pid);
+  agent.destroy();
+  return { total: sent, ms, statuses, badRefusals, errors, rssWhenFull, rssEnd };
+}
