@@ -184,7 +184,6 @@ await section("weight", [ws.dir, bare], async () => {
   row(figure, "kB", o.gzip, ["bare Next page", b.gzip], "≤ bare + 3 kB", o.gzip - b.gzip <= 3000);
 });
 
-let estimate;
 await section("payload", [ws.dir, bare], async () => {
   await Promise.all([built(), bareBuilt()]);
   const web = treeBytes(ours.standalone, [join(ours.standalone, "apps/web/.next/cache")]);
@@ -193,9 +192,6 @@ await section("payload", [ws.dir, bare], async () => {
   const api = treeBytes(join(ours.api, "dist"));
   const refApi = await bareExpressBundleBytes(ours.api);
   row("API image tree (dist)", "MB", api, ["bare Express bundle", refApi], "≤ 2 MB", api <= 2e6);
-  // What the Nix images add around these trees: estimated from nixpkgs (no nix build runs here).
-  const file = join(paths.repoRoot, "bench/closure-estimate.json");
-  if (existsSync(file)) estimate = JSON.parse(readFileSync(file, "utf8"));
 });
 
 /** One autocannon run on GET `url`/notes at CONNECTIONS connections. */
@@ -264,12 +260,22 @@ console.log(
     rows.map((r) => [r.figure, ...r.cells, r.target, verdict(r.pass)]),
   ),
 );
-if (estimate) {
-  console.log(`\nImage closures, ESTIMATED (bench/closure-estimate.json, nixpkgs ${estimate.nixpkgsRev}):`);
-  const items = Object.entries(estimate.images ?? {}).flatMap(([image, list]) =>
-    list.map(({ item, mib, note }) => [image, item, Number(mib).toFixed(1), note ?? ""]),
-  );
-  console.log(table(["image", "item", "MiB (estimate)", "note"], items));
+// What the Nix images add around the app trees: estimated from nixpkgs (no nix build runs here), not measured.
+const estimateFile = join(paths.repoRoot, "bench/closure-estimate.json");
+let estimate;
+if (only.includes("payload") && existsSync(estimateFile)) {
+  try {
+    estimate = JSON.parse(readFileSync(estimateFile, "utf8"));
+    if (!Object.values(estimate.images ?? 0).every(Array.isArray) || !Object.keys(estimate.images).length)
+      throw new Error('expected { "images": { "web": [{ "item", "mib", "note" }, …], … } }');
+    const items = Object.entries(estimate.images).flatMap(([image, list]) =>
+      list.map(({ item, mib, note }) => [image, item, mib.toFixed(1), note ?? ""]),
+    );
+    console.log(`\nImage closures, ESTIMATED (bench/closure-estimate.json, nixpkgs ${estimate.nixpkgsRev}):`);
+    console.log(table(["image", "item", "MiB (estimate)", "note"], items));
+  } catch (err) {
+    problems.push({ section: "estimate", error: `bench/closure-estimate.json: ${err.message}` });
+  }
 }
 const [met, missed] = [true, false].map((p) => rows.filter((r) => r.pass === p).length);
 console.log(`\n${met} targets met, ${missed} missed; ${seconds()} s in all`);
