@@ -1,498 +1,287 @@
 #!/usr/bin/env node
-// `pnpm bench`: speed and size of nix-sample, each figure beside its reference and its target (issue 5).
-// Prints a table and writes bench/results.json. See docs/BENCHMARKS.md for what each figure means.
+// `pnpm bench`: how fast the development loop is and how lean the output is. Each figure is printed beside
+// a reference measured in the same run (these machines are noisy: read the ratios) and its target.
+// docs/BENCHMARKS.md says what each figure measures.
 //
-//   pnpm bench                 full run (about 5 minutes on 2 cores)
-//   pnpm bench -- --quick      shorter loads and single runs (about 3 minutes), for trying the bench itself
-//   pnpm bench -- --only=api,rss   run some sections: install,build,dev,weight,payload,api,rss,drain
-//   pnpm bench -- --keep       keep the temp copy of the repo (its path is printed)
+//   pnpm bench                      full run, about 4 minutes on 2 cores
+//   pnpm bench -- --quick           single runs and short loads, for working on the bench itself
+//   pnpm bench -- --only=dev,api    some sections: install, build, dev, weight, payload, api
 //
-// Install, builds and `pnpm dev` run in a temp copy of the tracked files (never in this work tree); weight,
-// payload and the load sections measure that copy's build. All traffic goes to 127.0.0.1. Needs autocannon
-// (a root devDependency).
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+// Install, builds and `pnpm dev` run in a temp copy of the work tree; servers start through
+// @repo/test-support, and all traffic goes to 127.0.0.1. Prints one table and writes bench/results.json.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
-import { cannon, drainUnderLoad, loadAutocannon, pageHasNotes, rssSampler } from "./lib/load.mjs";
-import { fmtKB, fmtMB, fmtS, median, now, repoRoot, run, sleep } from "./lib/proc.mjs";
-import {
-  killAll,
-  paths,
-  seedNotes,
-  startApi,
-  startBare,
-  startNextStandalone,
-  startWeb,
-} from "./lib/servers.mjs";
-import { apiPayload, pageWeight, webPayload } from "./lib/weight.mjs";
-import {
-  buildBareNext,
-  copyWorkspace,
-  measureBuild,
-  measureDev,
-  measureInstall,
-  quietEnv,
-} from "./lib/workspace.mjs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { freePort, paths, startServer } from "@repo/test-support";
+import autocannon from "autocannon";
+import { copyWorkTree, median, now, pageWeight, run, timeUntilReady, treeBytes } from "./lib/measure.mjs";
+import { bareExpressBundleBytes, buildBareNext, createBareNext, referenceServer } from "./lib/references.mjs";
 
-const SECTIONS = ["install", "build", "dev", "weight", "payload", "api", "rss", "drain"];
-const args = process.argv.slice(2).filter((a) => a !== "--");
-const quick = args.includes("--quick");
-const keep = args.includes("--keep");
-const only = args
-  .find((a) => a.startsWith("--only="))
-  ?.slice(7)
-  .split(",");
-for (const a of args)
-  if (!["--quick", "--keep"].includes(a) && !a.startsWith("--only=")) {
-    console.error(
-      `bench: unknown option ${a}\nusage: pnpm bench [-- --quick] [--only=${SECTIONS.join(",")}] [--keep]`,
-    );
-    process.exit(2);
-  }
-if (only?.some((s) => !SECTIONS.includes(s))) {
-  console.error(`bench: --only takes ${SECTIONS.join(",")}`);
+const SECTIONS = ["install", "build", "dev", "weight", "payload", "api"];
+let options;
+try {
+  const args = process.argv.slice(2).filter((a) => a !== "--");
+  options = parseArgs({ args, options: { quick: { type: "boolean" }, only: { type: "string" } } }).values;
+  const unknown = options.only?.split(",").filter((s) => !SECTIONS.includes(s));
+  if (unknown?.length) throw new Error(`unknown section ${unknown}`);
+} catch (err) {
+  console.error(`bench: ${err.message}\nusage: pnpm bench [-- --quick] [--only=${SECTIONS}]`);
   process.exit(2);
 }
-const want = (s) => !only || only.includes(s);
-
-// Runs, durations and connections. The 30 s RSS runs are the issue's; the rest is sized to keep the full
-// run under 6 minutes on 2 cores.
-const P = quick
-  ? {
-      installRuns: 1,
-      coldRuns: 1,
-      replayRuns: 3,
-      devRuns: 1,
-      apiRounds: 1,
-      apiSeconds: 3,
-      warmSeconds: 1,
-      rssSeconds: 5,
-      rssWarmSeconds: 2,
-      drainRuns: 1,
-      drainWarmMs: 2000,
-    }
-  : {
-      installRuns: 3,
-      coldRuns: 2,
-      replayRuns: 3,
-      devRuns: 3,
-      apiRounds: 3,
-      apiSeconds: 8,
-      warmSeconds: 2,
-      rssSeconds: 30,
-      rssWarmSeconds: 5,
-      drainRuns: 3,
-      drainWarmMs: 3000,
-    };
+const { quick = false } = options;
+const only = options.only?.split(",") ?? SECTIONS;
+const RUNS = quick
+  ? { install: 1, cold: 1, replay: 2, dev: 1, rounds: 1, seconds: 3 }
+  : { install: 3, cold: 2, replay: 3, dev: 3, rounds: 3, seconds: 5 };
 const CONNECTIONS = 100;
 const NOTES = 20;
 
 const started = now();
-const figures = [];
-const details = {};
+const seconds = () => ((now() - started) / 1000).toFixed(0);
+const log = (msg) => process.stderr.write(`bench [${seconds().padStart(3)} s] ${msg}\n`);
+const fmt = {
+  s: (ms) => `${(ms / 1000).toFixed(2)} s`,
+  kB: (bytes) => `${(bytes / 1000).toFixed(1)} kB`,
+  MB: (bytes) => `${(bytes / 1e6).toFixed(1)} MB`,
+  "req/s": (n) => `${n.toFixed(0)} req/s`,
+  ms: (n) => `${n} ms`,
+  n: String,
+};
+const rows = [];
 const problems = [];
-/** One row of the table. `pass` is undefined for information without a target. */
-function figure(id, name, value, shown, target, pass, note) {
-  figures.push({ id, name, value, shown, target, pass, note });
+/** One row of the table: our figure beside its reference (ratio = ours / reference), and the target. */
+function row(figure, unit, ours, [refName, ref], target = "-", pass = undefined) {
+  const cells = [fmt[unit](ours), ref === undefined ? "-" : `${refName}: ${fmt[unit](ref)}`];
+  const ratio = ref ? (ours / ref).toFixed(2) : "-";
+  rows.push({ figure, ours, reference: refName, ref, target, pass, cells: [...cells, ratio] });
 }
-const log = (msg) =>
-  process.stderr.write(`bench: [${((now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
 
-async function section(name, fn) {
-  if (!want(name)) return;
+const temp = [];
+const cleanup = () => temp.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+process.on("exit", cleanup);
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
+
+const catalog = readFileSync(join(paths.repoRoot, "pnpm-workspace.yaml"), "utf8");
+const version = (name) => new RegExp(`^\\s+"?${name}"?:\\s*(\\S+)`, "m").exec(catalog)?.[1];
+const versions = { next: version("next"), react: version("react"), "react-dom": version("react-dom") };
+const pnpmVersion = (await run("pnpm", ["--version"])).out.trim();
+const memory = `${Math.round(os.totalmem() / 1e9)} GB`;
+const machine = `${os.availableParallelism()} cores (${os.cpus()[0]?.model}), ${memory}, node ${process.version}`;
+const loadStart = os.loadavg()[0].toFixed(2);
+log(`${machine}, pnpm ${pnpmVersion}, load average ${loadStart}`);
+
+const ws = await copyWorkTree(paths.repoRoot);
+const bare = createBareNext(versions);
+temp.push(ws.dir, bare);
+log(`copied ${ws.files} files to ${ws.dir}; bare Next ${versions.next} app in ${bare}`);
+const ours = {
+  api: join(ws.dir, "apps/api"),
+  apiEntry: join(ws.dir, "apps/api/dist/index.mjs"),
+  webEntry: join(ws.dir, "apps/web/.next/standalone/apps/web/start.mjs"),
+  standalone: join(ws.dir, "apps/web/.next/standalone"),
+};
+
+/** A warm-store install from no node_modules (--offline; --prefer-offline if the store lacks something). */
+async function install(dir) {
+  for (const group of ["", "apps", "packages"].filter((g) => existsSync(join(dir, g))))
+    for (const pkg of group ? readdirSync(join(dir, group)) : [""])
+      rmSync(join(dir, group, pkg, "node_modules"), { recursive: true, force: true });
+  const frozen = existsSync(join(dir, "pnpm-lock.yaml")) ? ["--frozen-lockfile"] : [];
+  return run("pnpm", ["install", ...frozen, "--offline"], { cwd: dir }).catch(() =>
+    run("pnpm", ["install", ...frozen, "--prefer-offline"], { cwd: dir }),
+  );
+}
+// Each section installs and builds what it needs, so `--only` works for any of them.
+const installed = async (dir) => existsSync(join(dir, "node_modules/.modules.yaml")) || (await install(dir));
+const built = async () =>
+  (existsSync(ours.apiEntry) && existsSync(ours.webEntry)) || (await run("pnpm", ["build"], { cwd: ws.dir }));
+const bareBuilt = async () => existsSync(join(bare, ".next/standalone/server.js")) || buildBareNext(bare);
+
+async function section(name, needs, fn) {
+  if (!only.includes(name)) return;
   log(`${name}...`);
   try {
+    await Promise.all(needs.map(installed));
     await fn();
   } catch (err) {
     problems.push({ section: name, error: String(err?.stack ?? err).slice(0, 4000) });
     log(`${name} FAILED: ${String(err?.message ?? err).split("\n")[0]}`);
-    figure(
-      name,
-      `${name} (section failed)`,
-      undefined,
-      "error",
-      "-",
-      false,
-      String(err?.message ?? err).split("\n")[0],
-    );
-  } finally {
-    killAll();
+    rows.push({ figure: `${name} (section failed)`, cells: ["error", "-", "-"], target: "-", pass: false });
   }
 }
 
-const tempDirs = [];
-function cleanup() {
-  killAll();
-  if (!keep) for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-}
-for (const sig of ["SIGINT", "SIGTERM"])
-  process.on(sig, () => {
-    cleanup();
-    process.exit(130);
-  });
+await section("install", [bare], async () => {
+  const times = { ours: [], bare: [] }; // the bare app's first install (above) wrote its lockfile; not timed
+  for (let i = 0; i < RUNS.install; i++) {
+    times.ours.push((await install(ws.dir)).ms);
+    times.bare.push((await install(bare)).ms);
+  }
+  const o = median(times.ours);
+  row("pnpm install (warm store)", "s", o, ["bare Next app", median(times.bare)], "≤ 3 s", o <= 3000);
+});
 
-// ---- machine -------------------------------------------------------------------------------------------------
-const catalog = readFileSync(join(repoRoot, "pnpm-workspace.yaml"), "utf8");
-const catalogVersion = (name) => new RegExp(`^\\s+"?${name}"?:\\s*([^\\s#]+)`, "m").exec(catalog)?.[1];
-const versions = {
-  next: catalogVersion("next"),
-  react: catalogVersion("react"),
-  "react-dom": catalogVersion("react-dom"),
-};
-const machine = {
-  cores: os.availableParallelism(),
-  cpu: os.cpus()[0]?.model,
-  memGB: Math.round(os.totalmem() / 1e9),
-  node: process.version,
-  pnpm: (await run("pnpm", ["--version"], { env: quietEnv })).out.trim(),
-  os: `${os.type()} ${os.release()}`,
-  loadavgStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
-};
-log(
-  `machine: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, pnpm ${machine.pnpm}, load ${machine.loadavgStart.join(" ")}`,
+await section("build", [ws.dir, bare], async () => {
+  const times = { cold: [], bare: [], replay: [] };
+  for (let i = 0; i < RUNS.cold; i++) {
+    for (const dir of [".turbo", "apps/web/.next", "apps/api/dist", join(bare, ".next")])
+      rmSync(resolve(ws.dir, dir), { recursive: true, force: true }); // turbo's cache and every build output
+    times.cold.push((await run("pnpm", ["turbo", "run", "build", "--force"], { cwd: ws.dir })).ms);
+    times.bare.push(await buildBareNext(bare));
+  }
+  for (let i = 0; i < RUNS.replay; i++) {
+    const { ms, out } = await run("pnpm", ["build"], { cwd: ws.dir });
+    const [, hits, total] = /Cached:\s+(\d+) cached, (\d+) total/.exec(out) ?? [];
+    if (!hits || hits !== total) throw new Error(`a no-change build ran tasks again:\n${out.slice(-2000)}`);
+    times.replay.push(ms);
+  }
+  const [cold, replay] = [median(times.cold), median(times.replay)];
+  row("cold build (turbo --force, no cache)", "s", cold, ["bare next build", median(times.bare)]);
+  row("no-change build (FULL TURBO replay)", "s", replay, ["our cold build", cold], "≤ 1 s", replay <= 1000);
+});
+
+/** Time from starting `cmd` until `/` on `port` answers 200 with `marker` in the page. */
+function firstPage(cmd, args, { cwd, env, port, marker }) {
+  const ready = async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(60_000) });
+    return res.ok && (await res.text()).includes(marker);
+  };
+  return timeUntilReady(cmd, args, { cwd, env, ready });
+}
+
+await section("dev", [ws.dir, bare], async () => {
+  const times = { ours: [], bare: [] };
+  for (let i = 0; i < RUNS.dev; i++) {
+    const [web, api, ref] = [await freePort(), await freePort(), await freePort()];
+    const env = { WEB_PORT: `${web}`, API_PORT: `${api}`, API_URL: `http://127.0.0.1:${api}` };
+    const marker = 'data-testid="notes"'; // the notes the API starts with: the page has API data
+    times.ours.push(await firstPage("pnpm", ["dev"], { cwd: ws.dir, env, port: web, marker }));
+    const nextDev = ["exec", "next", "dev", "--port", `${ref}`, "--hostname", "127.0.0.1"];
+    times.bare.push(await firstPage("pnpm", nextDev, { cwd: bare, port: ref, marker: "<h1>bare</h1>" }));
+    log(`  run ${i + 1}: pnpm dev ${fmt.s(times.ours.at(-1))}, bare next dev ${fmt.s(times.bare.at(-1))}`);
+  }
+  const [o, b] = [median(times.ours), median(times.bare)];
+  row("pnpm dev: first page with API data", "s", o, ["bare next dev", b], "≤ 5 s", o <= 5000);
+});
+
+/** Our built API on a free port; LOG_LEVEL=silent, so the figures don't measure logging. */
+async function startOurApi() {
+  const env = { API_HOST: "127.0.0.1", API_PORT: `${await freePort()}`, LOG_LEVEL: "silent" };
+  return startServer({ entry: ours.apiEntry, env, readyPath: "/health" });
+}
+
+await section("weight", [ws.dir, bare], async () => {
+  await Promise.all([built(), bareBuilt()]);
+  const api = await startOurApi();
+  const webEnv = { WEB_HOST: "127.0.0.1", WEB_PORT: `${await freePort()}`, API_URL: api.url };
+  const web = await startServer({ entry: ours.webEntry, env: webEnv, readyPath: "/" });
+  const refEnv = { HOSTNAME: "127.0.0.1", PORT: `${await freePort()}` };
+  const refEntry = join(bare, ".next/standalone/server.js");
+  const ref = await startServer({ entry: refEntry, env: refEnv, readyPath: "/" });
+  const [o, b] = [await pageWeight(web.url), await pageWeight(ref.url)];
+  await Promise.all([web.stop(), ref.stop(), api.stop()]);
+  const figure = `JS a browser loads for / (gzip; ${o.chunks} and ${b.chunks} chunks)`;
+  row(figure, "kB", o.gzip, ["bare Next page", b.gzip], "≤ bare + 3 kB", o.gzip - b.gzip <= 3000);
+});
+
+await section("payload", [ws.dir, bare], async () => {
+  await Promise.all([built(), bareBuilt()]);
+  const web = treeBytes(ours.standalone, [join(ours.standalone, "apps/web/.next/cache")]);
+  const refWeb = treeBytes(join(bare, ".next/standalone"), [join(bare, ".next/standalone/.next/cache")]);
+  row("web image tree (standalone)", "MB", web, ["bare Next standalone", refWeb], "≤ 20 MB", web <= 20e6);
+  const api = treeBytes(join(ours.api, "dist"));
+  const refApi = await bareExpressBundleBytes(ours.api);
+  row("API image tree (dist)", "MB", api, ["bare Express bundle", refApi], "≤ 2 MB", api <= 2e6);
+});
+
+/** One autocannon run on GET `url`/notes at CONNECTIONS connections. */
+async function load(url, seconds) {
+  const opts = { url: `${url}/notes`, connections: CONNECTIONS, duration: seconds, timeout: 10 };
+  const r = await autocannon(opts);
+  return { rps: r.requests.average, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx };
+}
+
+await section("api", [ws.dir], async () => {
+  await built();
+  const api = await startOurApi();
+  const headers = { "content-type": "application/json" };
+  for (let have = (await (await fetch(`${api.url}/notes`)).json()).notes.length; have < NOTES; have++) {
+    const body = JSON.stringify({ text: `bench note ${have + 1}: about as long as a short note is` });
+    const res = await fetch(`${api.url}/notes`, { method: "POST", headers, body });
+    if (res.status !== 201) throw new Error(`seeding note ${have + 1}: ${res.status} ${await res.text()}`);
+  }
+  const BODY_FILE = join(ws.dir, "bench-notes.json");
+  writeFileSync(BODY_FILE, await (await fetch(`${api.url}/notes`)).text());
+  const reference = async (more) => {
+    const env = { PORT: `${await freePort()}`, BODY_FILE, ...more };
+    return startServer({ entry: referenceServer, env, readyPath: "/notes" });
+  };
+  const servers = {
+    ours: api,
+    express: await reference({ EXPRESS_FROM: join(ours.api, "package.json") }),
+    http: await reference({}),
+  };
+  const runs = { ours: [], express: [], http: [] };
+  for (const s of Object.values(servers)) await load(s.url, 2); // warm-up: JIT, connections
+  for (let i = 0; i < RUNS.rounds; i++) {
+    for (const [name, s] of Object.entries(servers)) runs[name].push(await load(s.url, RUNS.seconds));
+    const last = Object.entries(runs).map(([name, r]) => `${name} ${fmt["req/s"](r.at(-1).rps)}`);
+    log(`  round ${i + 1}: ${last.join(", ")}`);
+  }
+  await Promise.all(Object.values(servers).map((s) => s.stop()));
+  const [rps, p99] = ["rps", "p99"].map((key) => (name) => median(runs[name].map((r) => r[key])));
+  const title = `API GET /notes (${NOTES} notes), ${CONNECTIONS} connections`;
+  row(title, "req/s", rps("ours"), ["bare Express 5", rps("express")]);
+  const vsHttp = rps("ours") / rps("http");
+  row(title, "req/s", rps("ours"), ["bare node:http", rps("http")], "≥ 0.6 × bare", vsHttp >= 0.6);
+  row("bare Express 5 (the framework alone)", "req/s", rps("express"), ["bare node:http", rps("http")]);
+  row("API p99 latency", "ms", p99("ours"), ["bare Express 5", p99("express")], "≤ 20 ms", p99("ours") <= 20);
+  const bad = runs.ours.reduce((n, r) => n + r.bad, 0);
+  row("API errors + timeouts + non-2xx", "n", bad, ["-", undefined], "0", bad === 0);
+});
+
+// ---- report ---------------------------------------------------------------------------------------------
+function table(head, body) {
+  const width = head.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(width[i])).join(" | ")} |`;
+  return [line(head), `|${width.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
+}
+const date = new Date().toISOString();
+const loadEnd = os.loadavg()[0].toFixed(2);
+console.log(`\nnix-sample bench${quick ? " --quick" : ""}, ${date.slice(0, 16).replace("T", " ")} UTC`);
+console.log(
+  `${machine}, pnpm ${pnpmVersion}; load average ${loadStart} at the start, ${loadEnd} at the end\n`,
 );
-
-// ---- the copy of the repo that install/build/dev and everything after measure ------------------------------
-const needsCopy = SECTIONS.some((s) => want(s));
-let ws;
-if (needsCopy) {
-  ws = await copyWorkspace();
-  tempDirs.push(ws.dir);
-  log(`copied ${ws.files} tracked files to ${ws.dir}`);
+const verdict = (pass) => (pass === undefined ? "" : pass ? "met" : "MISS");
+const head = ["figure", "ours", "reference", "ours/ref", "target", ""];
+console.log(
+  table(
+    head,
+    rows.map((r) => [r.figure, ...r.cells, r.target, verdict(r.pass)]),
+  ),
+);
+// What the Nix images add around the app trees: estimated from nixpkgs (no nix build runs here), not measured.
+const estimateFile = join(paths.repoRoot, "bench/closure-estimate.json");
+let estimate;
+if (only.includes("payload") && existsSync(estimateFile)) {
+  try {
+    estimate = JSON.parse(readFileSync(estimateFile, "utf8"));
+    if (!Object.values(estimate.images ?? 0).every(Array.isArray) || !Object.keys(estimate.images).length)
+      throw new Error('expected { "images": { "web": [{ "item", "mib", "note" }, …], … } }');
+    const items = Object.entries(estimate.images).flatMap(([image, list]) =>
+      list.map(({ item, mib, note }) => [image, item, mib.toFixed(1), note ?? ""]),
+    );
+    console.log(`\nImage closures, ESTIMATED (bench/closure-estimate.json, nixpkgs ${estimate.nixpkgsRev}):`);
+    console.log(table(["image", "item", "MiB (estimate)", "note"], items));
+  } catch (err) {
+    problems.push({ section: "estimate", error: `bench/closure-estimate.json: ${err.message}` });
+  }
 }
-
-await section("install", async () => {
-  const r = await measureInstall(ws.dir, P.installRuns);
-  details.install = r;
-  figure(
-    "install",
-    `pnpm install --frozen-lockfile ${r.mode}, warm store (median of ${r.times.length})`,
-    r.median,
-    fmtS(r.median),
-    "≤ 3 s",
-    r.median <= 3000,
-  );
-});
-
-// Everything after install needs node_modules in the copy (a no-op when install already ran).
-if (needsCopy && !want("install"))
-  await run("pnpm", ["install", "--frozen-lockfile", "--offline"], { cwd: ws.dir, env: quietEnv });
-
-await section("build", async () => {
-  const r = await measureBuild(ws.dir, P.coldRuns, P.replayRuns);
-  details.build = r;
-  figure(
-    "build.cold",
-    `pnpm turbo run build --force, no cache/.next/dist (median of ${r.cold.length})`,
-    r.coldMedian,
-    fmtS(r.coldMedian),
-    "-",
-    undefined,
-  );
-  figure(
-    "build.replay",
-    `pnpm build, no change: FULL TURBO replay (median of ${r.replay.length}; turbo's own ${Math.round(r.replayTurboMedian)} ms)`,
-    r.replayMedian,
-    fmtS(r.replayMedian),
-    "≤ 1 s",
-    r.replayMedian <= 1000,
-  );
-  const ratio = r.replayMedian / r.coldMedian;
-  figure("build.ratio", "replay / cold", ratio, `${(ratio * 100).toFixed(1)} %`, "-", undefined);
-});
-
-// Later sections need a build in the copy; build it once if the build section didn't run.
-const p = ws ? paths(ws.dir) : undefined;
-if (ws && !want("build") && SECTIONS.slice(2).some(want))
-  await run("pnpm", ["build"], { cwd: ws.dir, env: quietEnv, timeoutMs: 300_000 });
-
-await section("dev", async () => {
-  const r = await measureDev(ws.dir, P.devRuns);
-  details.dev = r;
-  const each = r.runs.map((x) => fmtS(x.pageMs)).join(", ");
-  figure(
-    "dev.servers",
-    `pnpm dev: both servers answering (median of ${r.runs.length})`,
-    r.serversMedian,
-    fmtS(r.serversMedian),
-    "-",
-    undefined,
-  );
-  figure(
-    "dev.page",
-    `pnpm dev: page rendered with API data (median of ${r.runs.length}: ${each})`,
-    r.pageMedian,
-    fmtS(r.pageMedian),
-    "≤ 5 s",
-    r.pageMedian <= 5000,
-  );
-});
-
-await section("weight", async () => {
-  const bareApp = await buildBareNext(versions);
-  tempDirs.push(bareApp.dir);
-  const api = await startApi(ws.dir);
-  const web = await startWeb(api.url, ws.dir);
-  const bare = await startNextStandalone(bareApp.serverJs);
-  const ours = await pageWeight(web.url);
-  const ref = await pageWeight(bare.url);
-  details.weight = {
-    ours,
-    bare: ref,
-    bareApp: { installMs: bareApp.installMs, buildMs: bareApp.buildMs, versions },
-  };
-  const extra = ours.gzip - ref.gzip;
-  figure(
-    "weight.ours",
-    `web / : JS chunks (${ours.count}), gzip`,
-    ours.gzip,
-    fmtKB(ours.gzip),
-    "-",
-    undefined,
-  );
-  figure(
-    "weight.bare",
-    `bare Next ${versions.next} page: JS chunks (${ref.count}), gzip`,
-    ref.gzip,
-    fmtKB(ref.gzip),
-    "-",
-    undefined,
-  );
-  figure(
-    "weight.extra",
-    "web / minus bare page",
-    extra,
-    `${extra >= 0 ? "+" : ""}${(extra / 1000).toFixed(2)} kB`,
-    "≤ +3 kB",
-    extra <= 3000,
-  );
-});
-
-await section("payload", async () => {
-  const web = webPayload(p.webStandalone);
-  const api = apiPayload(p.apiDist);
-  details.payload = { web, api };
-  const b = web.parts;
-  figure(
-    "payload.web",
-    `web image tree (.next/standalone): next ${fmtMB(b.next)}, react ${fmtMB(b.react)}, app ${fmtMB(b.app)}, other ${fmtMB(b.otherDeps + b.rest)}${web.sharp ? ", HAS SHARP" : ""}`,
-    web.total,
-    fmtMB(web.total),
-    "≤ 20 MB",
-    web.total <= 20e6,
-  );
-  figure(
-    "payload.api",
-    `API image tree (dist, copied whole): bundle ${fmtMB(api.files["index.mjs"])}, source map ${fmtMB(api.maps)}`,
-    api.total,
-    fmtMB(api.total),
-    "≤ 2 MB",
-    api.total <= 2e6,
-    "includes the source map the image copies",
-  );
-  figure(
-    "payload.api.nomap",
-    "API dist without the source map",
-    api.withoutMaps,
-    fmtMB(api.withoutMaps),
-    "-",
-    undefined,
-  );
-});
-
-let autocannon;
-if (want("api") || want("rss")) autocannon = await loadAutocannon();
-
-await section("api", async () => {
-  const api = await startApi(ws.dir);
-  const body = await seedNotes(api.url, NOTES);
-  const bodyFile = join(ws.dir, "bench-notes.json");
-  writeFileSync(bodyFile, body);
-  const bare = await startBare(bodyFile);
-  const apiUrl = `${api.url}/notes`;
-  const bareUrl = `${bare.url}/notes`;
-  await cannon(autocannon, { url: apiUrl, connections: CONNECTIONS, durationS: P.warmSeconds });
-  await cannon(autocannon, { url: bareUrl, connections: CONNECTIONS, durationS: P.warmSeconds });
-  const rounds = [];
-  for (let i = 0; i < P.apiRounds; i++) {
-    const a = await cannon(autocannon, { url: apiUrl, connections: CONNECTIONS, durationS: P.apiSeconds });
-    const b = await cannon(autocannon, { url: bareUrl, connections: CONNECTIONS, durationS: P.apiSeconds });
-    rounds.push({ api: a, bare: b });
-    log(
-      `  round ${i + 1}: api ${a.rps.toFixed(0)} req/s p99 ${a.p99} ms, bare ${b.rps.toFixed(0)} req/s p99 ${b.p99} ms`,
-    );
-  }
-  await Promise.all([api.stop(), bare.stop()]);
-  const apiRps = median(rounds.map((r) => r.api.rps));
-  const bareRps = median(rounds.map((r) => r.bare.rps));
-  const p99 = median(rounds.map((r) => r.api.p99));
-  const bareP99 = median(rounds.map((r) => r.bare.p99));
-  const errs = rounds.reduce((n, r) => n + r.api.errors + r.api.non2xx + r.api.timeouts, 0);
-  details.api = {
-    notes: NOTES,
-    bodyBytes: body.length,
-    connections: CONNECTIONS,
-    seconds: P.apiSeconds,
-    rounds,
-  };
-  figure(
-    "api.rps",
-    `API GET /notes (${NOTES} notes, ${body.length} B), ${CONNECTIONS} conns, median of ${rounds.length}×${P.apiSeconds} s`,
-    apiRps,
-    `${apiRps.toFixed(0)} req/s`,
-    "-",
-    undefined,
-  );
-  figure(
-    "api.bare",
-    "bare node:http, same JSON, same load",
-    bareRps,
-    `${bareRps.toFixed(0)} req/s (p99 ${bareP99} ms)`,
-    "-",
-    undefined,
-  );
-  figure(
-    "api.ratio",
-    "API / bare throughput",
-    apiRps / bareRps,
-    `${(apiRps / bareRps).toFixed(2)}`,
-    "≥ 0.6",
-    apiRps / bareRps >= 0.6,
-  );
-  figure("api.p99", `API p99 latency at ${CONNECTIONS} connections`, p99, `${p99} ms`, "≤ 20 ms", p99 <= 20);
-  figure("api.errors", "API errors + timeouts + non-2xx", errs, String(errs), "0", errs === 0);
-});
-
-/** RSS after a warm-up, then through a long run at 100 connections. */
-async function rssRun(server, url, verifyBody) {
-  await cannon(autocannon, { url, connections: CONNECTIONS, durationS: P.rssWarmSeconds, verifyBody });
-  const sampler = rssSampler(server.pid, 1000);
-  const load = await cannon(autocannon, {
-    url,
-    connections: CONNECTIONS,
-    durationS: P.rssSeconds,
-    verifyBody,
-  });
-  const samples = sampler.stop();
-  const warm = samples[0].rss;
-  const end = samples.at(-1).rss;
-  return { warm, end, peak: Math.max(...samples.map((s) => s.rss)), growth: end / warm - 1, load };
-}
-
-await section("rss", async () => {
-  const api = await startApi(ws.dir);
-  await seedNotes(api.url, NOTES);
-  const a = await rssRun(api, `${api.url}/notes`);
-  const web = await startWeb(api.url, ws.dir);
-  const w = await rssRun(web, `${web.url}/`, pageHasNotes);
-  await Promise.all([web.stop(), api.stop()]);
-  details.rss = { seconds: P.rssSeconds, api: a, web: w };
-  for (const [id, name, r] of [
-    ["api", "API", a],
-    ["web", "web", w],
-  ]) {
-    const bad = r.load.errors + r.load.timeouts + r.load.non2xx + r.load.mismatches;
-    figure(
-      `rss.${id}`,
-      `${name} RSS over ${r.load.durationS.toFixed(0)} s at ${CONNECTIONS} conns: ${fmtMB(r.warm)} → ${fmtMB(r.end)} (peak ${fmtMB(r.peak)})`,
-      r.growth,
-      `${r.growth >= 0 ? "+" : ""}${(r.growth * 100).toFixed(1)} %`,
-      "< +20 %",
-      r.growth < 0.2,
-    );
-    figure(
-      `rss.${id}.load`,
-      `${name} during that run: ${r.load.rps.toFixed(0)} req/s, p99 ${r.load.p99} ms; errors/timeouts/non-2xx/bad bodies`,
-      bad,
-      `${r.load.errors}/${r.load.timeouts}/${r.load.non2xx}/${r.load.mismatches}`,
-      "0",
-      bad === 0,
-    );
-  }
-});
-
-await section("drain", async () => {
-  const runs = { api: [], web: [] };
-  for (let i = 0; i < P.drainRuns; i++) {
-    const api = await startApi(ws.dir);
-    await seedNotes(api.url, NOTES);
-    runs.api.push(
-      await drainUnderLoad(api, { path: "/notes", connections: CONNECTIONS, warmMs: P.drainWarmMs }),
-    );
-    const upstream = await startApi(ws.dir);
-    await seedNotes(upstream.url, NOTES);
-    const web = await startWeb(upstream.url, ws.dir);
-    runs.web.push(
-      await drainUnderLoad(web, {
-        path: "/",
-        connections: CONNECTIONS,
-        warmMs: P.drainWarmMs,
-        verify: pageHasNotes,
-      }),
-    );
-    await upstream.stop();
-  }
-  details.drain = runs;
-  for (const id of ["api", "web"]) {
-    const rs = runs[id];
-    const ms = median(rs.map((r) => r.drainMs));
-    const allOk = rs.every((r) => r.ok);
-    const failed = rs.reduce((n, r) => n + r.failedBefore, 0);
-    const inflight = median(rs.map((r) => r.inFlightAtSignal));
-    figure(
-      `drain.${id}`,
-      `${id} SIGTERM under ${CONNECTIONS} conns → exit (median of ${rs.length}; exits ${rs.map((r) => r.exitCode).join(",")}; ~${inflight} in flight)`,
-      ms,
-      fmtS(ms),
-      "≤ 10 s",
-      ms <= 10_000 && rs.every((r) => r.exitCode === 0),
-    );
-    figure(
-      `drain.${id}.lost`,
-      `${id} requests sent before SIGTERM that did not end 2xx`,
-      failed,
-      String(failed),
-      "0",
-      allOk && failed === 0,
-    );
-  }
-});
-
-// ---- report ------------------------------------------------------------------------------------------------
-machine.loadavgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
-const totalMs = now() - started;
+const [met, missed] = [true, false].map((p) => rows.filter((r) => r.pass === p).length);
+console.log(`\n${met} targets met, ${missed} missed; ${seconds()} s in all`);
+for (const p of problems) console.log(`section ${p.section} failed: ${p.error.split("\n")[0]}`);
+const results = { date, quick, machine, loadStart, loadEnd, runs: RUNS, rows, estimate, problems };
+writeFileSync(join(paths.repoRoot, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+log("removing the temp copies...");
 cleanup();
-
-const rows = figures.map((f) => [
-  f.name,
-  f.shown,
-  f.target,
-  f.pass === undefined ? "" : f.pass ? "pass" : "MISS",
-]);
-const head = ["figure", "value", "target", ""];
-const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r) => `| ${r.map((c, i) => c.padEnd(width[i])).join(" | ")} |`;
-console.log(
-  `\nnix-sample bench, ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC${quick ? " (--quick)" : ""}`,
-);
-console.log(
-  `machine: ${machine.cores} cores, ${machine.cpu}, ${machine.memGB} GB, ${machine.os}, node ${machine.node}, pnpm ${machine.pnpm}; load average ${machine.loadavgStart.join(" ")} → ${machine.loadavgEnd.join(" ")}`,
-);
-console.log(line(head));
-console.log(`|${width.map((w) => "-".repeat(w + 2)).join("|")}|`);
-for (const r of rows) console.log(line(r));
-const misses = figures.filter((f) => f.pass === false);
-console.log(
-  `\n${figures.filter((f) => f.pass === true).length} met, ${misses.length} missed; ${(totalMs / 1000).toFixed(0)} s in all`,
-);
-for (const pr of problems) console.log(`section ${pr.section} failed: ${pr.error.split("\n")[0]}`);
-if (keep && ws) console.log(`kept: ${tempDirs.join(" ")}`);
-
-const out = join(repoRoot, "bench/results.json");
-writeFileSync(
-  out,
-  `${JSON.stringify({ date: new Date().toISOString(), quick, machine, params: { ...P, connections: CONNECTIONS, notes: NOTES }, totalSeconds: Math.round(totalMs / 1000), figures, problems, details }, null, 2)}\n`,
-);
-console.log(`wrote ${out}`);
-await sleep(0);
 process.exit(problems.length ? 1 : 0);

@@ -47,7 +47,8 @@ function lineCounts(output) {
 }
 
 const steps = [
-  // --continue: let turbo finish every package's task, so one failure doesn't hide another.
+  // --continue: let turbo finish every package's task, so one failure doesn't hide another (`pnpm lint` passes
+  // it itself: ESLint, the repo linters and Prettier's check run as one turbo run).
   { name: "lint", cmd: ["pnpm", "run", "lint"] },
   { name: "typecheck", cmd: ["pnpm", "run", "typecheck", "--continue"] },
   { name: "build", cmd: ["pnpm", "run", "build", "--continue"] },

@@ -1,10 +1,10 @@
 // Flat config for React component libraries (packages/ui): base rules + the rules of hooks.
+import { defineConfig } from "eslint/config";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
-import tseslint from "typescript-eslint";
 import base from "./base.js";
 
-export default tseslint.config(...base, {
+export default defineConfig(base, {
   languageOptions: { globals: { ...globals.browser } },
   plugins: { "react-hooks": reactHooks },
   rules: reactHooks.configs.recommended.rules,

@@ -1,0 +1,60 @@
+// What the bench measures ours against, in the same run: a bare one-page Next app of our catalog's versions
+// (built like apps/web for page weight and payload; `next dev` for the dev loop), a bare Express app bundled like
+// the API (payload), and bare servers answering the API's JSON (throughput, in reference-server.mjs).
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "./measure.mjs";
+
+export const referenceServer = join(import.meta.dirname, "reference-server.mjs");
+
+/** A one-page Next app (a dynamic page, like ours) in a temp dir; not installed yet. */
+export function createBareNext(versions) {
+  const dir = mkdtempSync(join(tmpdir(), "nix-sample-bare-next-"));
+  const { next, react } = versions;
+  const files = {
+    "package.json": JSON.stringify({
+      name: "bare-next",
+      private: true,
+      dependencies: { next, react, "react-dom": versions["react-dom"] },
+    }),
+    "pnpm-workspace.yaml": "ignoredOptionalDependencies:\n  - sharp\n", // our install policy: no sharp
+    "next.config.mjs": 'export default { output: "standalone", images: { unoptimized: true } };\n',
+    "app/layout.jsx":
+      'export default function Layout({ children }) {\n  return <html lang="en"><body>{children}</body></html>;\n}\n',
+    "app/page.jsx":
+      'export const dynamic = "force-dynamic";\nexport default function Page() {\n  return <h1>bare</h1>;\n}\n',
+  };
+  mkdirSync(join(dir, "app"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** `next build` of the bare app, completed as apps/web's build does: static assets beside server.js. */
+export async function buildBareNext(dir) {
+  const { ms } = await run("pnpm", ["exec", "next", "build"], { cwd: dir });
+  cpSync(join(dir, ".next/static"), join(dir, ".next/standalone/.next/static"), { recursive: true });
+  return ms;
+}
+
+/**
+ * Bytes of a bare Express app (`express().listen()`) bundled with the options of apps/api/build.mjs, using the
+ * API's own esbuild and express: what the framework alone adds to the API's bundle.
+ */
+export async function bareExpressBundleBytes(apiDir) {
+  const { build } = createRequire(join(apiDir, "package.json"))("esbuild");
+  const result = await build({
+    stdin: { contents: 'import express from "express";\nexpress().listen(3001);\n', resolveDir: apiDir },
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    minify: true,
+    keepNames: true,
+    legalComments: "none",
+    write: false,
+    logLevel: "warning",
+  });
+  return result.outputFiles.reduce((sum, f) => sum + f.contents.length, 0);
+}
