@@ -64,6 +64,7 @@ in
     pkgs.apacheHttpd # htpasswd: the shipping tests' registry with a login
     pkgs.distribution # an OCI registry for the shipping tests (see scripts below)
     pkgs.postgresql_17 # initdb, pg_ctl, postgres
+    (pkgs.python3.withPackages (ps: [ ps.pyyaml ])) # tests/pipeline reads the workflows with PyYAML
   ]
   # Linux only: containers (image smoke tests), the e2e browser, namespaces and networking for the
   # offline build rehearsal. On macOS those tests skip, and nixpkgs has no such builds there.
@@ -73,6 +74,7 @@ in
     pkgs.chromium
     pkgs.util-linux
     pkgs.iproute2
+    pkgs.glibc.bin # ldd: tests/smoke copies Node.js's libraries into its stand-in images
   ];
 
   # The registry binary is `registry` in nixpkgs (distribution) and `docker-registry` in Debian, which the

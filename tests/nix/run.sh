@@ -257,12 +257,12 @@ t "nix/image-settings.nix is plain data (evaluates alone)" settings
 C="$EVAL/settings.json"
 
 settings_vs_apps() { # static half; serve-check.sh starts the built apps with no environment at all
-  local api_env="$repo/apps/api/src/env.ts" web_env="$repo/apps/web/src/env.ts" start="$repo/apps/web/start.mjs"
+  local api_env="$repo/apps/api/src/env.ts" web_env="$repo/apps/web/src/env.ts"
   grep -Eq "API_PORT:.*default\($(jq .api.port "$C")\)" "$api_env" || { echo "API_PORT default in $api_env != settings.api.port"; return 1; }
   grep -Eq 'API_HOST:.*default\("127\.0\.0\.1"\)' "$api_env" || { echo "API_HOST default changed in $api_env"; return 1; }
   jqe '.api.env.API_HOST == "0.0.0.0" and .api.env.API_PORT == (.api.port | tostring)' "$C" || return 1
   grep -qF "\"$(jq -r .api.env.WEB_ORIGIN "$C")\"" "$api_env" || { echo "WEB_ORIGIN default differs"; return 1; }
-  grep -Eq "\"WEB_PORT\", $(jq .web.port "$C")," "$start" || { echo "WEB_PORT default in $start != settings.web.port"; return 1; }
+  grep -Eq "WEB_PORT:.*default\($(jq .web.port "$C")\)" "$web_env" || { echo "WEB_PORT default in $web_env != settings.web.port"; return 1; }
   grep -qF "\"$(jq -r .web.env.API_URL "$C")\"" "$web_env" || { echo "API_URL default differs"; return 1; }
   jqe '.web.env.WEB_PORT == (.web.port | tostring) and .web.env.WEB_HOST == "0.0.0.0"' "$C"
 }

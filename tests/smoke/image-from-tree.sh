@@ -9,7 +9,7 @@
 # libraries `ldd` lists, at their own paths; staged in RUNTIME_DIR once and reused when given). The big
 # runtime goes last: podman's vfs storage copies every lower layer into each layer above it. Config: User,
 # Cmd (node + entry), Env, ExposedPorts, WorkingDir and Labels from the settings, with label
-# `writable-dirs` (settings' writableDirs, or sharedWritableDirs + cacheDir where the settings predate it).
+# `writable-dirs` (settings' writableDirs; /tmp sticky and shared, the others owned by the user, as nix/image.nix does).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -50,9 +50,10 @@ tree_in_image=/opt/$image_name
 
 jq --arg a "$app" '
   (.user | "\(.uid):\(.gid)") as $owner
-  | (.[$a].writableDirs // (.sharedWritableDirs + [.[$a].cacheDir | values])) as $writable
+  | .[$a].writableDirs as $writable
   | {
-      shared: .sharedWritableDirs, owned: ($writable - .sharedWritableDirs), writable: $writable, owner: $owner,
+      shared: ($writable | map(select(. == "/tmp"))), owned: ($writable | map(select(. != "/tmp"))),
+      writable: $writable, owner: $owner,
       passwd: "root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/var/empty:/bin/false\n\(.user.name):x:\(.user.uid):\(.user.gid):\(.user.name):/var/empty:/bin/false\n",
       group: "root:x:0:\nnogroup:x:65534:\n\(.user.name):x:\(.user.gid):\n"
     }' "$settings" >"$work/layout.json"

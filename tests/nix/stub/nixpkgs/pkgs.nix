@@ -342,6 +342,16 @@ in
   chromium = tool "chromium-140.0.7339.207" [ "chromium" ] linuxOnly;
   util-linux = tool "util-linux-2.41.1" [ "unshare" "setpriv" "nsenter" "mount" "flock" ] linuxOnly;
   iproute2 = tool "iproute2-6.16.0" [ "ip" "ss" ] linuxOnly;
+  # glibc's `bin` output holds ldd (the smoke tests copy Node.js's libraries by it).
+  glibc = mkFake "glibc-2.40" { bin = tool "glibc-2.40-bin" [ "ldd" "ldconfig" "getconf" ] linuxOnly; };
+  # python3.withPackages (pkgs/development/interpreters/python/with-packages.nix): the function gets the
+  # package set and returns a list; the environment puts python3 on PATH.
+  python3 = tool "python3-3.13.7" [ "python3" "python" ] { } // {
+    withPackages =
+      f:
+      assert builtins.isList (f { pyyaml = mkFake "python3.13-pyyaml-6.0.2" { }; });
+      tool "python3-3.13.7-env" [ "python3" "python" ] { };
+  };
   stdenv = {
     isLinux = builtins.elem system lib.platforms.linux;
     isDarwin = !(builtins.elem system lib.platforms.linux);
