@@ -346,7 +346,7 @@ function checkTurbo(where, args) {
     const name = tasks.find((t) => !["run", "workspace"].includes(t));
     const config = generatorsFile ? readFileSync(join(root, generatorsFile), "utf8") : "";
     if (!generatorsFile) problems.push(`${where}: turbo ${command}: no turbo/generators/config.ts`);
-    else if (name && !config.includes(`setGenerator("${name}"`))
+    else if (name && !new RegExp(`setGenerator\\(\\s*["'\`]${name}["'\`]`).test(config))
       problems.push(`${where}: turbo ${command} ${name}: ${generatorsFile} defines no generator "${name}"`);
     return;
   }
