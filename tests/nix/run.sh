@@ -32,7 +32,6 @@ source "$repo/tests/lib.sh"
 
 require_tool nix nix-instantiate git jq
 
-export NIX_CONFIG=$'experimental-features = nix-command flakes\nwarn-dirty = false'
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-nix-tests.XXXXXX")
 EVAL="$WORK/eval"
 export WORK EVAL
@@ -43,29 +42,12 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$EVAL"
 flake="$WORK/flake"
-stub="$here/stub"
 
-# The flake as Nix sees it once committed: tracked and untracked-but-not-ignored files, in a fresh git
-# repository (flakes ignore untracked files; the real repo's index is never touched).
-copy_flake() { # copy_flake DEST
-  local dest=$1 f
-  mkdir -p "$dest"
-  while IFS= read -r -d '' f; do
-    [ -e "$repo/$f" ] || [ -L "$repo/$f" ] || continue # deleted in the work tree
-    mkdir -p "$dest/$(dirname "$f")"
-    cp -P "$repo/$f" "$dest/$f"
-  done < <(git -C "$repo" ls-files -z --cached --others --exclude-standard)
-  git -C "$dest" init -q &&
-    git -C "$dest" add -A &&
-    git -C "$dest" -c user.name=test -c user.email=test@localhost commit -qm tree
-}
+# shellcheck source=../lib-nix.sh disable=SC1091
+source "$repo/tests/lib-nix.sh" # copy_flake, stub_eval, STUB_INPUTS
 
-# Impure like `nix develop --impure` and `nix flake check --impure`: devenv reads $PWD.
-eval_stub() { # eval_stub FLAKE OUTPUT [NIX ARGS]: the output, through ./summary.nix, against the stand-ins
-  nix --offline eval --no-write-lock-file --impure "${@:3}" \
-    --override-input nixpkgs "path:$stub/nixpkgs" --override-input devenv "path:$stub/devenv" \
-    --json "$1#$2" --apply "($(cat "$here/summary.nix")).$2"
-}
+# eval_stub FLAKE OUTPUT [NIX ARGS]: the output, through ./summary.nix, against the stand-ins
+eval_stub() { stub_eval "$1" "$2" "($(cat "$here/summary.nix")).$2" "${@:3}"; }
 jqe() { jq -e "$@" >/dev/null || { echo "jq check failed: ${*:1:1}"; return 1; }; }
 
 # --- 1. parsing and the lock ----------------------------------------------------------------------
@@ -79,7 +61,7 @@ parse_all() {
   [ "$n" -ge 10 ]
 }
 t "every .nix file parses" parse_all
-t "the flake as committed (temp git copy)" copy_flake "$flake"
+t "the flake as committed (temp git copy)" copy_flake "$repo" "$flake"
 
 lock_metadata() { nix --offline flake metadata "$flake" >"$WORK/metadata.txt" 2>&1 || { cat "$WORK/metadata.txt"; return 1; }; }
 lock_unchanged() {
@@ -367,7 +349,7 @@ t "shells: every tool the suites, lint and e2e call is in the Linux dev shell (r
 pure_shells() { # devenv needs $PWD: a pure evaluation of the shells fails with devenv's message
   local err
   if err=$(cd / && env -u PWD nix --offline eval --no-write-lock-file \
-    --override-input nixpkgs "path:$stub/nixpkgs" --override-input devenv "path:$stub/devenv" \
+    "${STUB_INPUTS[@]}" \
     --json "$flake#devShells.x86_64-linux.default.config.env" 2>&1); then
     echo "a pure evaluation of the dev shell succeeded: the stand-in no longer models devenv's PWD assertion"
     return 1
@@ -431,7 +413,7 @@ t ".envrc files pick their shell with --impure and watch the Nix files" envrc
 hash_attr() { # what scripts/update-pnpm-hash.sh builds: `.#web.pnpmDeps`, the shared fetcher
   local name
   name=$(nix --offline eval --no-write-lock-file --raw \
-    --override-input nixpkgs "path:$stub/nixpkgs" --override-input devenv "path:$stub/devenv" \
+    "${STUB_INPUTS[@]}" \
     "$flake#web.pnpmDeps.name" 2>/dev/null) || { echo "$flake#web.pnpmDeps does not evaluate"; return 1; }
   [ "$name" = nix-sample-pnpm-deps ] && grep -q 'attr="${PNPM_DEPS_ATTR:-web.pnpmDeps}"' "$repo/scripts/update-pnpm-hash.sh"
 }
