@@ -32,10 +32,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ $# -eq 0 ] || die 2 "usage: deploy-set.sh (settings come from the environment; see the header)"
 head_sha=${HEAD_SHA-}
 [[ $head_sha =~ ^[0-9a-f]{40}$ ]] || die 2 "HEAD_SHA must be a full commit SHA, not '$head_sha'"
-registry=${REGISTRY-}
-registry=${registry#docker://}
-registry=${registry%/}
-[ -n "$registry" ] || die 2 "REGISTRY is not set (e.g. REGISTRY=ghcr.io/<owner>/<repo>)"
+image_prefix=${REGISTRY-}
+image_prefix=${image_prefix#docker://}
+image_prefix=${image_prefix%/}
+[ -n "$image_prefix" ] || die 2 "REGISTRY is not set (e.g. REGISTRY=ghcr.io/<owner>/<repo>)"
 digests=${DIGESTS_DIR:-image-digests}
 
 if [ -n "${APPS-}" ]; then
@@ -68,7 +68,7 @@ tip=$(github_branch_tip main) || die 6 "cannot read where main is now; not deplo
 # Printed only once every app resolved: a refusal leaves stdout empty, never half a set.
 set_lines=()
 for app in "${apps[@]}"; do
-  image=$registry/nix-sample-$app
+  image=$image_prefix/nix-sample-$app
   file=$digests/$app.txt
   if [ -f "$file" ]; then
     digest=$(tr -d '[:space:]' <"$file")
