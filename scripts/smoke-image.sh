@@ -202,7 +202,9 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
   local port
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
+    # Below Linux's ephemeral range (32768 and up by default), where the kernel picks client ports: a
+    # port that was free a moment ago can't be taken by an outgoing connection before the server binds it.
+    port=$((20000 + RANDOM % 12000))
     if port_free "$port"; then
       printf '%s' "$port"
       return
