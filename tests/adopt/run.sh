@@ -11,6 +11,8 @@
 #
 # Needs git, jq, pnpm, node 22, nix (Debian's nix-bin), docker-registry and skopeo; with REQUIRE_EVERY_SUITE=1
 # a missing one fails the suite.
+# `A && B || { …; return 1; }` is the intended shape.
+# shellcheck disable=SC2015
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -56,6 +58,9 @@ gen_pinned_with_turbo() { # `turbo gen` runs @turbo/gen at turbo's own version: 
 }
 t "the catalog pins turbo and @turbo/gen to the same version (turbo gen fetches @turbo/gen@<turbo's version>)" gen_pinned_with_turbo
 
+TMPDIR_ADOPT=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-adopt.XXXXXX")
+trap 'rm -rf "$TMPDIR_ADOPT"' EXIT
+
 # ---- 3. the flake template (Debian's Nix evaluates flake.nix's outputs function with stand-in inputs) ---------
 if command -v nix-instantiate >/dev/null; then
   template() {
@@ -63,8 +68,8 @@ if command -v nix-instantiate >/dev/null; then
     out=$(nix-instantiate --eval --strict --json -E "
       let flake = import $repo/flake.nix;
           outputs = flake.outputs { self = outputs; nixpkgs = { lib.genAttrs = n: f: {}; legacyPackages = {}; }; devenv = {}; };
-      in { path = toString outputs.templates.default.path; inherit (outputs.templates.default) description welcomeText; }" 2>&1) ||
-      { echo "$out"; return 1; }
+      in { path = toString outputs.templates.default.path; inherit (outputs.templates.default) description welcomeText; }" 2>"$TMPDIR_ADOPT/template.err") ||
+      { cat "$TMPDIR_ADOPT/template.err"; return 1; }
     jq -e --arg root "$repo" '.path == $root and (.description | length > 0)
       and (.welcomeText | test("pnpm rename <name> --owner <")) and (.welcomeText | test("pnpm install && pnpm dev"))' <<<"$out" >/dev/null ||
       { echo "$out"; return 1; }
@@ -92,7 +97,7 @@ export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 TURBO
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-adopt-tests.XXXXXX")
 cleanup() {
   stop_local_registries
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$TMPDIR_ADOPT"
 }
 trap cleanup EXIT
 C=$WORK/clone
@@ -158,9 +163,11 @@ runHook() { :; }
 export -f runHook
 t "their derivations' build commands produce each runtime tree with its entry" derivation_builds
 
+# Started here, not inside a case: `t` runs cases in a subshell, and the cleanup must know the registry.
+REGISTRY_PORT=
+start_local_registry REGISTRY_PORT "$WORK/registry" open
 push() {
-  local port digest
-  start_local_registry port "$WORK/registry" open || return 1
+  local digest port=$REGISTRY_PORT
   bash "$repo/tests/shipping/make-fixture-archive.sh" "$WORK/shop.tar" plain nix-sample-shop:latest "shop" >/dev/null || return 1
   digest=$(cd "$C" && REGISTRY=127.0.0.1:$port/acme REGISTRY_TLS_VERIFY=false IMAGE_ARCHIVE=$WORK/shop.tar \
     bash scripts/push-image.sh shop 2>"$WORK/push.err") || { cat "$WORK/push.err"; return 1; }
