@@ -1,14 +1,16 @@
 # nix-sample's flake: a table of contents. The work lives in small files under ./nix.
 #
-#   nix develop --impure          devShells.default  (also .#dev-web, .#dev-api)   nix/shells.nix, nix/shell.nix
-#   nix build                     packages.default: a directory with both image archives
-#   nix build .#image-web         one OCI image (docker-archive, gzip)               nix/image.nix
-#   nix build .#web / .#api       the apps' runtime trees                            nix/web.nix, nix/api.nix
+#   nix develop --impure          devShells.default, and .#dev-<app> per app        nix/shells.nix, nix/shell.nix
+#   nix build                     packages.default: a directory with every image archive
+#   nix build .#image-<app>       one OCI image (docker-archive, gzip)               nix/image.nix
+#   nix build .#<app>             an app's runtime tree, by its runtime.kind         nix/next-app.nix, nix/node-app.nix
 #   nix fmt                       nixfmt over the repo                               formatter
 #   nix flake check --impure      builds the apps and images, evaluates the shells (devenv reads $PWD,
 #                                 so a pure check fails on the shells; --impure, like nix develop)
+#   nix flake init -t github:<owner>/<repo>   a copy of this repository to make your own   templates.default
 #
-# Image settings (ports, user, env, labels, cmd) are plain data in nix/image-settings.nix.
+# The apps are discovered: every apps/<name> whose package.json has a `runtime` field (nix/apps.nix).
+# What every image shares (user, created, tag, labels) is plain data in nix/image-settings.nix.
 # The pnpm dependency hash lives in nix/pnpm-deps-hash; scripts/update-pnpm-hash.sh rewrites it.
 # Packages and images are Linux-only; the dev shells also run on macOS.
 {
@@ -50,16 +52,30 @@
       # wrapped in treefmt, so a bare `nix fmt` formats the whole tree instead of waiting on stdin.
       formatter = forSystems (linux ++ darwin) (_system: pkgs: pkgs.nixfmt-tree);
 
-      # What `nix flake check --impure` builds: both apps and both images (the default directory only links them).
+      # What `nix flake check --impure` builds: every app and image (`default` only links the images, and
+      # `pnpm-deps` is built by all of them).
       checks = forSystems linux (
-        system: _pkgs: {
-          inherit (self.packages.${system})
-            web
-            api
-            image-web
-            image-api
-            ;
-        }
+        system: _pkgs: removeAttrs self.packages.${system} [
+          "default"
+          "pnpm-deps"
+        ]
       );
+
+      # `nix flake init -t github:<owner>/<repo>`: the whole repository (tests, docs and workflows are part of
+      # the template). Nix copies it without its git history; docs/apps.md says what to run next.
+      templates.default = {
+        path = ./.;
+        description = "pnpm + Turborepo monorepo with a Nix flake: discovered apps, devenv shells, docker-free OCI images";
+        welcomeText = ''
+          # Your copy of nix-sample
+
+          Make it yours, then start it:
+
+              pnpm rename <name> --owner <your GitHub owner>
+              pnpm install && pnpm dev
+
+          Add an app with `pnpm turbo gen app`; docs/apps.md says more.
+        '';
+      };
     };
 }

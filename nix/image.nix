@@ -1,5 +1,5 @@
-# One OCI image for one app: `app` is nix/web.nix or nix/api.nix, `settings` its entry in
-# nix/image-settings.nix, `common` the top of that file (user, created, tag).
+# One OCI image for one app: `app` its runtime tree (nix/next-app.nix or nix/node-app.nix), `settings`
+# its entry in nix/apps.nix, `common` the top of that file (user, created, tag).
 #
 # buildLayeredImage = streamLayeredImage piped through gzip: the result is a .tar.gz docker-archive
 # (`docker load < result`), one layer per popular store path, so an app change re-ships only its own layer.

@@ -1,50 +1,48 @@
-# packages.<linux system>: the two apps, their images, and `default` = a directory with both archives
-# (`nix build` → result/nix-sample-web.tar.gz and result/nix-sample-api.tar.gz).
+# packages.<linux system>, one set per app under apps/ (nix/apps.nix finds them):
+#   <app>          its runtime tree (nix/next-app.nix or nix/node-app.nix, by runtime.kind)
+#   image-<app>    its OCI image (nix/image.nix)
+#   default        a directory with every image archive (`nix build` → result/<project>-<app>.tar.gz)
+#   pnpm-deps      the one fetchPnpmDeps every app builds from (scripts/update-pnpm-hash.sh builds it)
 { pkgs }:
 let
-  common = import ./image-settings.nix;
+  inherit (pkgs) lib;
+  settings = import ./apps.nix;
 
   workspace = pkgs.callPackage ./workspace.nix { };
 
-  web = pkgs.callPackage ./web.nix {
-    inherit workspace;
-    settings = common.web;
+  builders = {
+    next = ./next-app.nix;
+    node = ./node-app.nix;
   };
-  api = pkgs.callPackage ./api.nix {
-    inherit workspace;
-    settings = common.api;
-  };
+  apps = builtins.mapAttrs (
+    _name: app:
+    pkgs.callPackage builders.${app.kind} {
+      inherit workspace;
+      settings = app;
+    }
+  ) settings.apps;
 
-  image =
-    app: settings:
+  images = builtins.mapAttrs (
+    name: app:
     pkgs.callPackage ./image.nix {
-      inherit
-        workspace
-        app
-        settings
-        common
-        ;
-    };
-  image-web = image web common.web;
-  image-api = image api common.api;
-in
-{
-  inherit
-    web
-    api
-    image-web
-    image-api
-    ;
+      inherit workspace app;
+      settings = settings.apps.${name};
+      common = settings;
+    }
+  ) apps;
 
+  prefixed = prefix: set: lib.mapAttrs' (name: value: lib.nameValuePair "${prefix}${name}" value) set;
+in
+apps
+// prefixed "image-" images
+// {
   # Entry names are the archives' own names (buildLayeredImage names its output "<image name>.tar.gz").
-  default = pkgs.linkFarm "nix-sample-images" [
-    {
-      name = "${common.web.imageName}.tar.gz";
-      path = image-web;
-    }
-    {
-      name = "${common.api.imageName}.tar.gz";
-      path = image-api;
-    }
-  ];
+  default = pkgs.linkFarm "${settings.project}-images" (
+    lib.mapAttrsToList (name: image: {
+      name = "${settings.apps.${name}.imageName}.tar.gz";
+      path = image;
+    }) images
+  );
+
+  pnpm-deps = workspace.pnpmDeps;
 }

@@ -1,5 +1,5 @@
-# The devenv module every dev shell shares (devShells.default, dev-web, dev-api).
-# `app` is null for the whole-repo shell, or "web" / "api" for an app's own shell.
+# The devenv module every dev shell shares (devShells.default and dev-<app>).
+# `app` is null for the whole-repo shell, or an app's name (a key of settings.apps) for its own shell.
 # Options used: packages, scripts, env, enterShell (devenv.sh/reference/options).
 {
   workspace,
@@ -8,45 +8,39 @@
 }:
 { pkgs, lib, ... }:
 let
-  inherit (settings) web api;
+  inherit (settings) project apps;
   url = port: "http://localhost:${toString port}";
 
-  # Development defaults per app (the images set their own in nix/image-settings.nix). devenv exports
-  # them on entry, replacing same-named variables of the shell you came from.
-  appEnv = {
-    web = {
-      WEB_PORT = toString web.port;
-      API_URL = "http://127.0.0.1:${toString api.port}";
-    };
-    api = {
-      API_PORT = toString api.port;
-      API_HOST = "127.0.0.1";
-      WEB_ORIGIN = url web.port;
-    };
-  };
+  # Development defaults per app: its image's own variables (runtime.env in its package.json), but on
+  # loopback (every *_HOST is 127.0.0.1) and without NODE_ENV, which `pnpm dev` and the tests set
+  # themselves. devenv exports them on entry, replacing same-named variables of the shell you came from.
+  devEnv =
+    name:
+    builtins.mapAttrs (var: value: if lib.hasSuffix "_HOST" var then "127.0.0.1" else value) (
+      removeAttrs apps.${name}.env (builtins.attrNames settings.env)
+    );
+  allEnv = builtins.foldl' (env: name: env // devEnv name) { } (builtins.attrNames apps);
 
-  welcome = {
-    repo = ''
-      nix-sample dev shell: node $(node --version), pnpm $(pnpm --version)
-        pnpm install                 install the workspace
-        pnpm dev                     web on ${url web.port}, API on ${url api.port}
-        pnpm build | test | lint     through turbo
-        nix build                    both images into ./result/ (Linux)
-        scripts/update-pnpm-hash.sh  after pnpm-lock.yaml changes
-    '';
-    web = ''
-      nix-sample web shell (apps/web): node $(node --version), pnpm $(pnpm --version)
-        pnpm dev                     Next.js on ${url web.port} (API_URL=$API_URL)
-        pnpm build                   standalone tree in .next/standalone
-        nix build ../..#image-web    the web image (Linux)
-    '';
-    api = ''
-      nix-sample API shell (apps/api): node $(node --version), pnpm $(pnpm --version)
-        pnpm dev                     API on ${url api.port} (GET /health)
-        pnpm build                   bundle in dist/index.mjs
-        nix build ../..#image-api    the API image (Linux)
-    '';
-  };
+  welcome =
+    if app == null then
+      ''
+        ${project} dev shell: node $(node --version), pnpm $(pnpm --version)
+          pnpm install                 install the workspace
+          pnpm dev                     ${
+            lib.concatStringsSep ", " (lib.mapAttrsToList (name: a: "${name} on ${url a.port}") apps)
+          }
+          pnpm build | test | lint     through turbo
+          pnpm turbo gen app           add an app (docs/apps.md)
+          nix build                    every image into ./result/ (Linux)
+          scripts/update-pnpm-hash.sh  after pnpm-lock.yaml changes
+      ''
+    else
+      ''
+        ${project} ${app} shell (apps/${app}): node $(node --version), pnpm $(pnpm --version)
+          pnpm dev                     ${app} on ${url apps.${app}.port}
+          pnpm build                   its runtime tree (${apps.${app}.kind})
+          nix build ../..#image-${app}  its image (Linux)
+      '';
 in
 {
   # Every tool the repository's own commands call (pnpm scripts, scripts/, the test suites; tests/nix
@@ -92,10 +86,10 @@ in
     }
     # The e2e tests' browser (apps/web/e2e/support.ts defaults to Debian's /usr/bin/chromium).
     // lib.optionalAttrs pkgs.stdenv.isLinux { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
-    // (if app == null then appEnv.web // appEnv.api else appEnv.${app});
+    // (if app == null then allEnv else devEnv app);
 
   enterShell = ''
     cat <<WELCOME
-    ${welcome.${if app == null then "repo" else app}}WELCOME
+    ${welcome}WELCOME
   '';
 }

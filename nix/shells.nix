@@ -1,9 +1,11 @@
-# devShells.<system>: default (repo root), dev-web (apps/web), dev-api (apps/api), all from one module.
-# devenv reads $PWD, so enter them impurely: `nix develop --impure` or the .envrc files (direnv).
+# devShells.<system>: default (repo root) and dev-<app> for every app under apps/ (nix/apps.nix finds
+# them), all from one module. devenv reads $PWD, so enter them impurely: `nix develop --impure` or the
+# .envrc files (direnv).
 { pkgs, inputs }:
 let
+  inherit (pkgs) lib;
   workspace = pkgs.callPackage ./workspace.nix { };
-  settings = import ./image-settings.nix;
+  settings = import ./apps.nix;
   shell =
     app:
     inputs.devenv.lib.mkShell {
@@ -13,6 +15,5 @@ let
 in
 {
   default = shell null;
-  dev-web = shell "web";
-  dev-api = shell "api";
 }
+// lib.mapAttrs' (name: _: lib.nameValuePair "dev-${name}" (shell name)) settings.apps

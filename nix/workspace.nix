@@ -55,11 +55,12 @@ let
 
   src = builtins.path {
     path = root;
-    name = "nix-sample-source";
+    name = "${project}-source";
     filter = keep;
   };
 
-  packageJSON = dir: builtins.fromJSON (builtins.readFile (root + "/${dir}/package.json"));
+  # The project's name (root package.json), for the store paths' names.
+  project = (builtins.fromJSON (builtins.readFile (root + "/package.json"))).name;
 in
 {
   inherit
@@ -69,8 +70,6 @@ in
     pnpm
     src
     ;
-
-  versionOf = dir: (packageJSON dir).version;
 
   # The same variables the tests' offline rehearsal sets (tests/nix/run.sh).
   buildEnv = {
@@ -90,7 +89,7 @@ in
   # fetcherVersion 3 = reproducible pnpm-store.tar.zst (pnpm 10); the hash: nix/pnpm-deps-hash.
   # Source read: pkgs/build-support/node/fetch-pnpm-deps/default.nix.
   pnpmDeps = fetchPnpmDeps {
-    pname = "nix-sample";
+    pname = project;
     inherit src pnpm;
     fetcherVersion = 3;
     prePnpmInstall = builtins.readFile ./pnpm-pre-install.sh;

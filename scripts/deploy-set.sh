@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Resolve the set of images a deployment of main ships: one `registry/nix-sample-<app>@sha256:...` per app.
+# Resolve the set of images a deployment of main ships: one `registry/<project>-<app>@sha256:...` per app.
 # Apps the triggering CI run pushed come from that run's digests; every other app from the digest its `main`
 # tag resolves to now. So every deployment is a consistent, complete set (no app drifts because a run didn't
 # touch it), and always by digest.
@@ -9,7 +9,8 @@
 #     [REGISTRY_USER=name REGISTRY_PASSWORD=secret] [REGISTRY_TLS_VERIFY=false] scripts/deploy-set.sh
 #
 # stdout: `<app>=<ref>` lines, sorted by app. DIGESTS_DIR holds the run's <app>.txt files (one digest each;
-# missing or empty when the run pushed nothing). APPS defaults to the directories under apps/.
+# missing or empty when the run pushed nothing). APPS defaults to the apps (lib/apps.sh: apps/* with a runtime
+# field); <project> is the root package.json's name.
 #
 # Refuses (exit 3) when HEAD_SHA is no longer main's tip: re-running an old deployment would roll apps back,
 # and a newer run deploys anyway. Refuses (exit 4) when an app the run didn't push has no `main` tag yet.
@@ -38,13 +39,13 @@ image_prefix=${image_prefix%/}
 [ -n "$image_prefix" ] || die 2 "REGISTRY is not set (e.g. REGISTRY=ghcr.io/<owner>/<repo>)"
 digests=${DIGESTS_DIR:-image-digests}
 
+# shellcheck source-path=SCRIPTDIR source=lib/apps.sh
+. "$here/lib/apps.sh"
+project=$(project_name) || die 2 "the root package.json has no name"
 if [ -n "${APPS-}" ]; then
   read -r -a apps <<<"$APPS"
 else
-  apps=()
-  for dir in "$here"/../apps/*/; do
-    [ -f "$dir/package.json" ] && apps+=("$(basename "$dir")")
-  done
+  mapfile -t apps < <(app_names)
 fi
 mapfile -t apps < <(printf '%s\n' "${apps[@]}" | sed '/^$/d' | sort -u)
 [ ${#apps[@]} -gt 0 ] || die 2 "no apps (set APPS, or run from a checkout with apps/*)"
@@ -68,7 +69,7 @@ tip=$(github_branch_tip main) || die 6 "cannot read where main is now; not deplo
 # Printed only once every app resolved: a refusal leaves stdout empty, never half a set.
 set_lines=()
 for app in "${apps[@]}"; do
-  image=$image_prefix/nix-sample-$app
+  image=$image_prefix/$project-$app
   file=$digests/$app.txt
   if [ -f "$file" ]; then
     digest=$(tr -d '[:space:]' <"$file")

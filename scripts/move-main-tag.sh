@@ -7,7 +7,7 @@
 #     [REGISTRY_USER=name REGISTRY_PASSWORD=secret] [REGISTRY_TLS_VERIFY=false] \
 #     scripts/move-main-tag.sh <app>
 #
-# Copies $REGISTRY/nix-sample-<app>:<SHA> to :main with `skopeo copy --all --preserve-digests`, so `main`
+# Copies $REGISTRY/<project>-<app>:<SHA> to :main with `skopeo copy --all --preserve-digests`, so `main`
 # resolves to the very digest CI pushed and attested. stdout: that digest when the tag moved, nothing when main
 # has moved on (not an error: the newer run tags it). The tip is read from GitHub right before the copy; a push
 # landing in the seconds between is the one race left, and that newer commit's own run tags `main` after it.
@@ -22,8 +22,7 @@ prog=move-main-tag
 . "$(dirname "${BASH_SOURCE[0]}")/lib/github.sh"
 
 [ $# -eq 1 ] || die 2 "usage: move-main-tag.sh <app>"
-app=$1
-[[ $app =~ ^[a-z0-9][a-z0-9-]*$ ]] || die 2 "bad app name '$app'"
+image_of "$1"
 sha=${SHA-}
 [[ $sha =~ ^[0-9a-f]{40}$ ]] || die 2 "SHA must be a full commit SHA, not '$sha'"
 destination=${REGISTRY-}
@@ -31,7 +30,7 @@ destination=${destination#docker://}
 destination=${destination%/}
 [ -n "$destination" ] || die 2 "REGISTRY is not set (e.g. REGISTRY=ghcr.io/<owner>/<repo>)"
 registry_host=${destination%%/*}
-image=$destination/nix-sample-$app
+image=$destination/$image
 
 tip=$(github_branch_tip main) || die 6 "cannot read where main is now; leaving $image:main alone"
 if [ "$tip" != "$sha" ]; then

@@ -10,10 +10,10 @@
 #   - a docker-archive tar, plain or gzip-compressed (dockerTools.buildImage /
 #     buildLayeredImage), or
 #   - a streamLayeredImage script that writes the tar to stdout, or
-#   - a directory holding nix-sample-<app>.tar.gz (or .tar, or the stream
-#     script nix-sample-<app>): what `nix build` of the flake's default package
+#   - a directory holding <project>-<app>.tar.gz (or .tar, or the stream
+#     script <project>-<app>): what `nix build` of the flake's default package
 #     links at ./result.
-# The image goes to $REGISTRY/nix-sample-<app>:$TAG.
+# The image goes to $REGISTRY/<project>-<app>:$TAG, <project> being the root package.json's name.
 #
 # stdout carries only the digest (sha256:...), so `digest=$(push-image.sh web)`
 # works; progress and errors go to stderr. With DIGEST_FILE set the digest is

@@ -6,10 +6,10 @@
 #     [REGISTRY_USER=name REGISTRY_PASSWORD=secret] [REGISTRY_TLS_VERIFY=false] [DIGEST_FILE=path] \
 #     scripts/push-index.sh <app> <arch>...
 #
-# Each <arch> (amd64, arm64, … as OCI names them) must already be at $REGISTRY/nix-sample-<app>:$TAG-<arch>
+# Each <arch> (amd64, arm64, … as OCI names them) must already be at $REGISTRY/<project>-<app>:$TAG-<arch>
 # (push-image.sh with TAG=$TAG-<arch>), as a single-platform image whose config says that architecture;
 # a mislabelled image is refused. The index lists the images by digest (read once, at the start), with
-# the platform their configs declare, and goes to $REGISTRY/nix-sample-<app>:$TAG and to every tag in
+# the platform their configs declare, and goes to $REGISTRY/<project>-<app>:$TAG and to every tag in
 # EXTRA_TAGS (same bytes, same digest).
 #
 # stdout carries only the index digest (sha256:…), which pulls resolve per platform; DIGEST_FILE, if set,

@@ -57,12 +57,12 @@ usage="usage: smoke-image.sh [--with DEPENDENCY_ARCHIVE] ARCHIVE"
 dependency=
 while [ $# -gt 0 ]; do
   case $1 in
-    --with)
-      if [ $# -lt 2 ] || [ -z "$2" ]; then die 2 "--with needs an archive; $usage"; fi
-      dependency=$2
-      shift 2
-      ;;
-    --with=*)
+    --with | --with=*)
+      if [ "$1" = --with ]; then
+        if [ $# -lt 2 ] || [ -z "$2" ]; then die 2 "--with needs an archive; $usage"; fi
+        set -- "--with=$2" "${@:3}"
+      fi
+      [ -z "$dependency" ] || die 2 "--with given twice: one dependency at most"
       dependency=${1#--with=}
       shift
       ;;

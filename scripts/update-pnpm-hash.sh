@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Recompute the pnpm dependency hash in nix/pnpm-deps-hash (the one shared fetchPnpmDeps, .#web.pnpmDeps).
+# Recompute the pnpm dependency hash in nix/pnpm-deps-hash (the one shared fetchPnpmDeps, .#pnpm-deps).
 #
 #   scripts/update-pnpm-hash.sh                    with Nix: build the fetcher with an empty hash and read
 #                                                  the `got:` line of Nix's hash-mismatch error
@@ -37,7 +37,7 @@ done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 hash_file="$root/nix/pnpm-deps-hash"
-attr="${PNPM_DEPS_ATTR:-web.pnpmDeps}"
+attr="${PNPM_DEPS_ATTR:-pnpm-deps}"
 
 [ -f "$hash_file" ] || {
   log "missing $hash_file"

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by push-image.sh, push-index.sh and print-digest.sh: the apps' image names, errors, credentials, TLS
+# Shared by push-image.sh, push-index.sh, move-main-tag.sh and print-digest.sh: the apps' image names, errors, credentials, TLS
 # settings, a private scratch directory, skopeo login, turning skopeo's error output into one readable line,
 # and writing DIGEST_FILE. Source it after setting `prog`.
 #
@@ -17,10 +17,6 @@ if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); 
   exit 2
 fi
 
-# The apps that have images, in one place. Image name: nix-sample-<app>.
-readonly APPS=(web api)
-readonly IMAGE_PREFIX=nix-sample-
-
 log() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() {
   local code=$1
@@ -28,6 +24,16 @@ die() {
   printf '%s: error: %s\n' "$prog" "$*" >&2
   exit "$code"
 }
+
+# The apps that have images: every apps/<name> with a `runtime` field (lib/apps.sh). Image name:
+# <project>-<app>, the project being the root package.json's name.
+# shellcheck source-path=SCRIPTDIR source=apps.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
+mapfile -t APPS < <(app_names)
+readonly APPS
+[ ${#APPS[@]} -gt 0 ] || die 2 "no apps under $apps_root/apps (an app is a directory whose package.json has a runtime field)"
+IMAGE_PREFIX=$(project_name)- || die 2 "the root package.json has no name"
+readonly IMAGE_PREFIX
 
 # Keep the password out of every child's environment: it is handed to skopeo on stdin only. Unexported, it
 # stays readable here.
@@ -111,7 +117,7 @@ login() {
   fi
 }
 
-# image_of APP: sets `image` (nix-sample-APP), or exits 2 naming the known apps.
+# image_of APP: sets `image` (<project>-APP), or exits 2 naming the known apps.
 image_of() {
   local a
   for a in "${APPS[@]}"; do

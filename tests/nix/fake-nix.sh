@@ -20,6 +20,6 @@ warning: found empty hash, assuming 'sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 error: hash mismatch in fixed-output derivation '/nix/store/0000000000000000000000000000000a-nix-sample-pnpm-deps.drv':
          specified: sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
             got:    ${FAKE_NIX_GOT:?}
-error: 1 dependencies of derivation '/nix/store/0000000000000000000000000000000b-nix-sample-web-0.1.0.drv' failed to build
+error: 1 dependencies of derivation '/nix/store/0000000000000000000000000000000b-nix-sample-pnpm-deps.drv' failed to build
 MSG
 exit 1

@@ -13,17 +13,20 @@
 #   rehearse.sh references     no file in them names the build's Node.js, pnpm or store (in Nix:
 #                              disallowedReferences; sandbox-build.sh patched the shebangs as Nix does)
 #   rehearse.sh serve          serve-check.sh in `unshare -n -m`: the trees serve, as the images run them
-#   rehearse.sh keep           copy the trees to $TEST_CACHE/runtime-trees/{web,api} for tests/smoke
+#   rehearse.sh keep           copy the trees to $TEST_CACHE/runtime-trees/<app> for tests/smoke
 #
 # Environment (set by run.sh): WORK (scratch), EVAL (the flake's evaluated outputs, JSON), NODE (node 22),
-# TEST_CACHE (pnpm, the replayed store, the kept trees), FETCHED (the replayed store's directory).
+# TEST_CACHE (pnpm, the replayed store, the kept trees), FETCHED (the replayed store's directory), APPS (the
+# apps, a JSON list). `trees` and `serve` check the sample apps, web and api, by name.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${WORK:?}" "${EVAL:?}" "${NODE:?}" "${TEST_CACHE:?}" "${FETCHED:?}"
 
 system="$(uname -m)-linux"
 packages="$EVAL/packages.json"
-src=$(jq -r --arg s "$system" '.[$s].web.src' "$packages")   # the filtered source, as Nix copies it
+src=$(jq -r --arg s "$system" '.[$s]["pnpm-deps"].src' "$packages") # the filtered source, as Nix copies it
+# The apps (run.sh: every apps/* with a runtime field), as a list of words.
+read -r -a apps <<<"$(jq -r '.[]' <<<"${APPS:?}" | tr '\n' ' ')"
 pnpm_version=$(jq -r '.packageManager | sub("^pnpm@"; "")' "$src/package.json")
 pnpm_dir="$TEST_CACHE/pnpm-$pnpm_version"
 build_uid=65534
@@ -74,14 +77,17 @@ step_fetch() {
 }
 
 # Directories the builds write, the only writable places in the read-only source: node_modules of the
-# root and of every workspace package (pnpm install), apps/web/.next (next build), apps/web/next-env.d.ts
-# (next build regenerates it), apps/api/dist (esbuild). Anything else written fails the round.
+# root and of every workspace package (pnpm install), and per app by kind: next, <dir>/.next (next build;
+# next_apps also lists <dir>/next-env.d.ts, which it regenerates); node, <dir>/dist (esbuild). Anything
+# else written fails the round.
+is_next() { jq -e --arg s "$system" --arg a "$1" '.[$s][$a].cacheDir != null' "$packages" >/dev/null; }
 writable_paths() {
-  local s=$1 d
+  local s=$1 d app
   echo "$s/node_modules"
   for d in "$s"/apps/* "$s"/packages/*; do [ -f "$d/package.json" ] && echo "$d/node_modules"; done
-  echo "$s/apps/web/.next"
-  echo "$s/apps/api/dist"
+  for app in "${apps[@]}"; do
+    if is_next "$app"; then echo "$s/apps/$app/.next"; else echo "$s/apps/$app/dist"; fi
+  done
 }
 
 step_build() {
@@ -90,7 +96,7 @@ step_build() {
   mkdir -p "$b/tmp" "$b/out" "$b/store"
   cp -R "$src" "$b/source"
   chmod -R u+w "$b/source" # unpackPhase makes its copy writable; here the next lines decide
-  jq --arg s "$system" '{web: .[$s].web, api: .[$s].api}' "$packages" >"$b/phases.json"
+  jq --arg s "$system" --argjson apps "$APPS" '.[$s] | with_entries(select(.key as $k | $apps | index($k)))' "$packages" >"$b/phases.json"
   chown -R root:root "$b/source"
   chmod -R a-w,a+rX "$b/source"
   local p
@@ -98,8 +104,13 @@ step_build() {
     mkdir -p "$p"
     chown "$build_uid:$build_uid" "$p"
   done < <(writable_paths "$b/source")
-  touch "$b/source/apps/web/next-env.d.ts"
-  chown "$build_uid:$build_uid" "$b/source/apps/web/next-env.d.ts" "$b/tmp" "$b/out" "$b/store"
+  for p in "${apps[@]}"; do
+    if is_next "$p"; then
+      touch "$b/source/apps/$p/next-env.d.ts"
+      chown "$build_uid:$build_uid" "$b/source/apps/$p/next-env.d.ts"
+    fi
+  done
+  chown "$build_uid:$build_uid" "$b/tmp" "$b/out" "$b/store"
   chmod 0755 "$WORK" "$b"
 
   local rc=0
@@ -146,7 +157,7 @@ manifest() { # every entry: type, x bit, sha256 (of the secret-blanked content) 
 
 step_compare() {
   local app secrets
-  for app in web api; do
+  for app in "${apps[@]}"; do
     manifest "$WORK/round1/$app" >"$WORK/manifest1-$app"
     manifest "$WORK/round2/$app" >"$WORK/manifest2-$app"
     if ! diff -u "$WORK/manifest1-$app" "$WORK/manifest2-$app" >"$WORK/diff-$app"; then
@@ -213,7 +224,7 @@ step_serve() {
 step_keep() {
   local kept="$TEST_CACHE/runtime-trees" app
   mkdir -p "$kept"
-  for app in web api; do
+  for app in "${apps[@]}"; do
     if [ -e "$kept/$app" ]; then chmod -R u+w "$kept/$app" && rm -rf "${kept:?}/$app"; fi
     cp -a "$WORK/round1/$app" "$kept/$app"
   done

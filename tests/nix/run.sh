@@ -43,11 +43,9 @@ trap cleanup EXIT
 mkdir -p "$EVAL"
 flake="$WORK/flake"
 
+# The flake as Nix sees it once committed (copy_flake) and evaluated against the stand-ins (eval_stub, stub_eval).
 # shellcheck source=../lib-nix.sh disable=SC1091
-source "$repo/tests/lib-nix.sh" # copy_flake, stub_eval, STUB_INPUTS
-
-# eval_stub FLAKE OUTPUT [NIX ARGS]: the output, through ./summary.nix, against the stand-ins
-eval_stub() { stub_eval "$1" "$2" "($(cat "$here/summary.nix")).$2" "${@:3}"; }
+source "$repo/tests/lib-nix.sh"
 jqe() { jq -e "$@" >/dev/null || { echo "jq check failed: ${*:1:1}"; return 1; }; }
 
 # --- 1. parsing and the lock ----------------------------------------------------------------------
@@ -107,11 +105,15 @@ P="$EVAL/packages.json"
 S="$EVAL/devShells.json"
 linux='["aarch64-linux","x86_64-linux"]'
 all='["aarch64-darwin","aarch64-linux","x86_64-darwin","x86_64-linux"]'
+# The apps, as a reader of the repository finds them: apps/*/package.json with a `runtime` field.
+APPS=$(cd "$repo" && for f in apps/*/package.json; do jq -e 'has("runtime")' "$f" >/dev/null && basename "$(dirname "$f")"; done |
+  jq -Rnc '[inputs] | sort')
+export APPS
 
-t "packages.{web,api,image-web,image-api,default} on both Linux systems (none on macOS)" \
-  jqe --argjson l "$linux" 'keys == $l and all(.[]; keys == ["api","default","image-api","image-web","web"])' "$P"
-t "devShells.{default,dev-web,dev-api} on Linux and macOS" \
-  jqe --argjson a "$all" 'keys == $a and all(.[]; keys == ["default","dev-api","dev-web"])' "$S"
+t "packages: <app>, image-<app> for every app under apps/ $APPS, default, pnpm-deps; Linux only" \
+  jqe --argjson l "$linux" --argjson apps "$APPS" 'keys == $l and all(.[]; keys == ($apps + ($apps | map("image-" + .)) + ["default", "pnpm-deps"] | sort))' "$P"
+t "devShells: default and dev-<app> for every app, on Linux and macOS" \
+  jqe --argjson a "$all" --argjson apps "$APPS" 'keys == $a and all(.[]; keys == (["default"] + ($apps | map("dev-" + .)) | sort))' "$S"
 no_warnings() { # nixpkgs' deprecations warn at evaluation; a warning today is an error in the next release
   local w
   w=$(grep -h 'evaluation warning' "$EVAL"/*.err || true)
@@ -119,22 +121,22 @@ no_warnings() { # nixpkgs' deprecations warn at evaluation; a warning today is a
 }
 t "evaluation prints no nixpkgs deprecation warning" no_warnings
 
-t "formatter is nixfmt-tree everywhere; checks build both apps and both images on Linux" sh -c "
+t "formatter is nixfmt-tree everywhere; checks build every app and image on Linux" sh -c "
   jq -e --argjson a '$all' 'keys == \$a and all(.[]; . == \"nixfmt-tree\")' '$EVAL/formatter.json' >/dev/null &&
-  jq -e --argjson l '$linux' 'keys == \$l and all(.[]; keys == [\"api\",\"image-api\",\"image-web\",\"web\"])' '$EVAL/checks.json' >/dev/null"
+  jq -e --argjson l '$linux' --argjson apps '$APPS' 'keys == \$l and all(.[]; keys == (\$apps + (\$apps | map(\"image-\" + .)) | sort))' '$EVAL/checks.json' >/dev/null"
 
-shared_deps() { # one fetchPnpmDeps for both apps; fetcherVersion 3 with pnpm 10 on the Node.js knob
-  local major
+shared_deps() { # one fetchPnpmDeps for every app; fetcherVersion 3 with pnpm 10 on the Node.js knob
+  local major project
   major=$(tr -d '[:space:]' <"$repo/.nvmrc")
-  jqe 'all(.[]; .web.pnpmDeps == .api.pnpmDeps)' "$P" &&
-    jqe 'all(.[]; .web.pnpmDeps | .fetcherVersion == 3 and .pnpmWorkspaces == []
-           and (.pnpm | startswith("pnpm-10.")) and .name == "nix-sample-pnpm-deps")' "$P" &&
-    jqe --arg m "nodejs-slim-$major." 'all(.[]; .web.pnpmDeps.pnpmNode | startswith($m))' "$P" &&
-    jqe --slurpfile f "$repo/nix/pnpm-install-flags.json" 'all(.[]; .web.pnpmDeps.pnpmInstallFlags == $f[0] and .web.pnpmDeps.prePnpmInstall == $pre)' --rawfile pre "$repo/nix/pnpm-pre-install.sh" "$P" &&
-    jqe 'all(.[]; .web.pnpmDeps.src == .web.src and .api.src == .web.src)' "$P" &&
-    jqe --arg h "$(cat "$repo/nix/pnpm-deps-hash")" 'all(.[]; .web.pnpmDeps.hash == ($h | rtrimstr("\n")))' "$P"
+  project=$(jq -r .name "$repo/package.json")
+  jqe --argjson apps "$APPS" 'all(.[]; .["pnpm-deps"] as $d | all(.[$apps[]]; .pnpmDeps == $d and .src == $d.src))' "$P" &&
+    jqe --arg n "$project-pnpm-deps" 'all(.[]; .["pnpm-deps"] | .fetcherVersion == 3 and .pnpmWorkspaces == []
+           and (.pnpm | startswith("pnpm-10.")) and .name == $n)' "$P" &&
+    jqe --arg m "nodejs-slim-$major." 'all(.[]; .["pnpm-deps"].pnpmNode | startswith($m))' "$P" &&
+    jqe --slurpfile f "$repo/nix/pnpm-install-flags.json" 'all(.[]; .["pnpm-deps"].pnpmInstallFlags == $f[0] and .["pnpm-deps"].prePnpmInstall == $pre)' --rawfile pre "$repo/nix/pnpm-pre-install.sh" "$P" &&
+    jqe --arg h "$(cat "$repo/nix/pnpm-deps-hash")" 'all(.[]; .["pnpm-deps"].hash == ($h | rtrimstr("\n")))' "$P"
 }
-t "one shared fetchPnpmDeps (fetcherVersion 3, pnpm 10 on nodejs-slim \$(.nvmrc), flags from nix/pnpm-install-flags.json, hash from nix/pnpm-deps-hash)" shared_deps
+t "one shared fetchPnpmDeps, packages.pnpm-deps (fetcherVersion 3, pnpm 10 on nodejs-slim \$(.nvmrc), flags from nix/pnpm-install-flags.json, hash from nix/pnpm-deps-hash)" shared_deps
 
 platform_flags() { # the fetch is Linux x64/arm64 glibc; a developer's own pnpm install is not restricted
   jqe '. == ["--os=linux", "--cpu=x64", "--cpu=arm64", "--libc=glibc"]' "$repo/nix/pnpm-install-flags.json" || return 1
@@ -170,24 +172,23 @@ build_commands() { # the contract's commands, the hook, the Node.js knob, teleme
   local major
   major=$(tr -d '[:space:]' <"$repo/.nvmrc")
   grep -q "nodeMajor = \"$major\";" "$repo/nix/workspace.nix" || { echo "nodeMajor in nix/workspace.nix != .nvmrc ($major)"; return 1; }
-  jqe 'all(.[]; .web.buildPhase | test("\npnpm --filter=web run build\n"))' "$P" &&
-    jqe 'all(.[]; .api.buildPhase | test("\npnpm --filter=api run build\n"))' "$P" &&
-    jqe --arg m "nodejs-$major." 'all(.[]; (.web, .api) | (.inputs | any(startswith($m))) and (.inputs | any(startswith("pnpm-10.")))
+  jqe --argjson apps "$APPS" 'all(.[]; . as $p | all($apps[]; . as $a | $p[$a].buildPhase | contains("\npnpm --filter=\($a) run build\n")))' "$P" &&
+    jqe --argjson apps "$APPS" --arg m "nodejs-$major." 'all(.[]; .[$apps[]] | (.inputs | any(startswith($m))) and (.inputs | any(startswith("pnpm-10.")))
            and (.inputs | index("pnpm-config-hook")) != null)' "$P" &&
-    jqe 'all(.[]; (.web, .api) | .env == {NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1"}
+    jqe --argjson apps "$APPS" 'all(.[]; .[$apps[]] | .env == {NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1"}
            and .dontFixup)' "$P"
 }
-disallowed() { # neither tree may reference the build-only Node.js (with npm) or pnpm
-  jqe 'all(.[]; (.web, .api) | (.inputs[:2]) as $tools | .disallowedReferences == $tools
+disallowed() { # no tree may reference the build-only Node.js (with npm) or pnpm
+  jqe --argjson apps "$APPS" 'all(.[]; .[$apps[]] | (.inputs[:2]) as $tools | .disallowedReferences == $tools
          and ($tools[0] | startswith("nodejs-")) and ($tools[0] | startswith("nodejs-slim") | not)
          and ($tools[1] | startswith("pnpm-")))' "$P"
 }
-t "web and api: disallowedReferences = the build's Node.js and pnpm" disallowed
+t "every app: disallowedReferences = the build's Node.js and pnpm" disallowed
 t "builds: pnpmConfigHook, then pnpm --filter=<app> run build, Node.js = .nvmrc, telemetry off" build_commands
 
 build_source() { # an allowlist: the workspace the builds read, nothing else
   local src top
-  src=$(jq -r '.["x86_64-linux"].web.src' "$P")
+  src=$(jq -r '.["x86_64-linux"]["pnpm-deps"].src' "$P")
   for f in package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc apps/web/package.json apps/web/next.config.ts \
     apps/api/package.json apps/api/build.mjs packages/ui/package.json packages/typescript-config/package.json; do
     [ -e "$src/$f" ] || { echo "build source lacks $f"; return 1; }
@@ -203,18 +204,18 @@ t "the build source is the workspace only: no flake/nix/tests/docs/bench/scripts
 source_stable() { # editing what the builds don't read leaves the source (and so every build) unchanged
   local d="$WORK/flake-edit" before after
   cp -R "$flake" "$d"
-  before=$(jq -r '.["x86_64-linux"].web.src' "$P")
+  before=$(jq -r '.["x86_64-linux"]["pnpm-deps"].src' "$P")
   mkdir -p "$d/docs" "$d/bench" "$d/scripts"
   echo "edited" >>"$d/docs/nix.md"
   echo "{}" >"$d/bench/new.json"
   echo "# edited" >>"$d/README.md"
   echo "# edited" >>"$d/scripts/update-pnpm-hash.sh"
   git -C "$d" add -A && git -C "$d" -c user.name=t -c user.email=t@localhost commit -qm edit || return 1
-  after=$(eval_stub "$d" packages | jq -r '.["x86_64-linux"].web.src') || return 1
+  after=$(eval_stub "$d" packages | jq -r '.["x86_64-linux"]["pnpm-deps"].src') || return 1
   [ "$before" = "$after" ] || { echo "source changed: $before -> $after"; return 1; }
   echo "x" >>"$d/apps/api/src/index.ts"
   git -C "$d" -c user.name=t -c user.email=t@localhost commit -qam app || return 1
-  after=$(eval_stub "$d" packages | jq -r '.["x86_64-linux"].web.src') || return 1
+  after=$(eval_stub "$d" packages | jq -r '.["x86_64-linux"]["pnpm-deps"].src') || return 1
   [ "$before" != "$after" ] || { echo "an app change did not change the source"; return 1; }
 }
 t "editing docs/, bench/, scripts/ or README.md keeps the build source; editing an app changes it" source_stable
@@ -234,27 +235,42 @@ misspelt() { # the stand-ins reject a misspelt argument (so a pass above means s
 t "the stand-ins reject misspelt arguments (buildLayeredImage, fetchPnpmDeps)" misspelt
 
 # --- 3. image settings against the apps -----------------------------------------------------------
-settings() { nix-instantiate --eval --strict --json "$repo/nix/image-settings.nix" >"$EVAL/settings.json"; }
-t "nix/image-settings.nix is plain data (evaluates alone)" settings
+settings() { nix-instantiate --eval --strict --json "$repo/nix/apps.nix" >"$EVAL/settings.json"; }
+t "nix/apps.nix (the discovered apps' settings) is plain data: Nix 2.8 evaluates it alone, no IFD" settings
 C="$EVAL/settings.json"
+
+discovered() { # every app with a runtime field, nothing else; its settings are its runtime field's
+  jqe --argjson apps "$APPS" '.apps | keys == $apps' "$C" || { echo "nix/apps.nix found $(jq -c '.apps | keys' "$C"), apps/ has $APPS"; return 1; }
+  local app
+  for app in $(jq -r '.[]' <<<"$APPS"); do
+    jqe --arg app "$app" --slurpfile m "$repo/apps/$app/package.json" --slurpfile root "$repo/package.json" '
+      .apps[$app] as $a | $m[0].runtime as $r
+      | $a.kind == $r.kind and $a.port == $r.port and $a.entry == $r.entry and $a.writableDirs == $r.writableDirs
+        and $a.needs == $r.needs and $a.ready == $r.ready and ($a.env | contains($r.env))
+        and $a.imageName == "\($root[0].name)-\($app)" and .project == $root[0].name
+        and $a.labels["org.opencontainers.image.source"] == $root[0].repository.url
+        and $a.labels["org.opencontainers.image.title"] == $a.imageName' "$C" || { echo "apps.$app"; return 1; }
+  done
+}
+t "nix/apps.nix: the apps under apps/ with their runtime fields; image <project>-<app>, source label from package.json" discovered
 
 settings_vs_apps() { # static half; serve-check.sh starts the built apps with no environment at all
   local api_env="$repo/apps/api/src/env.ts" web_env="$repo/apps/web/src/env.ts"
-  grep -Eq "API_PORT:.*default\($(jq .api.port "$C")\)" "$api_env" || { echo "API_PORT default in $api_env != settings.api.port"; return 1; }
+  grep -Eq "API_PORT:.*default\($(jq .apps.api.port "$C")\)" "$api_env" || { echo "API_PORT default in $api_env != apps.api.port"; return 1; }
   grep -Eq 'API_HOST:.*default\("127\.0\.0\.1"\)' "$api_env" || { echo "API_HOST default changed in $api_env"; return 1; }
-  jqe '.api.env.API_HOST == "0.0.0.0" and .api.env.API_PORT == (.api.port | tostring)' "$C" || return 1
-  grep -qF "\"$(jq -r .api.env.WEB_ORIGIN "$C")\"" "$api_env" || { echo "WEB_ORIGIN default differs"; return 1; }
-  grep -Eq "WEB_PORT:.*default\($(jq .web.port "$C")\)" "$web_env" || { echo "WEB_PORT default in $web_env != settings.web.port"; return 1; }
-  grep -qF "\"$(jq -r .web.env.API_URL "$C")\"" "$web_env" || { echo "API_URL default differs"; return 1; }
-  jqe '.web.env.WEB_PORT == (.web.port | tostring) and .web.env.WEB_HOST == "0.0.0.0"' "$C"
+  jqe '.apps.api.env.API_HOST == "0.0.0.0" and .apps.api.env.API_PORT == (.apps.api.port | tostring)' "$C" || return 1
+  grep -qF "\"$(jq -r .apps.api.env.WEB_ORIGIN "$C")\"" "$api_env" || { echo "WEB_ORIGIN default differs"; return 1; }
+  grep -Eq "WEB_PORT:.*default\($(jq .apps.web.port "$C")\)" "$web_env" || { echo "WEB_PORT default in $web_env != apps.web.port"; return 1; }
+  grep -qF "\"$(jq -r .apps.web.env.API_URL "$C")\"" "$web_env" || { echo "API_URL default differs"; return 1; }
+  jqe '.apps.web.env.WEB_PORT == (.apps.web.port | tostring) and .apps.web.env.WEB_HOST == "0.0.0.0"' "$C"
 }
 t "settings match the apps: ports, API_HOST (image 0.0.0.0, app 127.0.0.1), WEB_ORIGIN, API_URL" settings_vs_apps
 
 image_config() {
   local app
-  for app in web api; do
+  for app in $(jq -r '.[]' <<<"$APPS"); do
     jqe --arg app "$app" --slurpfile c "$C" '
-      ($c[0]) as $s | ($s[$app]) as $a | all(.[]; .["image-" + $app] as $i |
+      ($c[0]) as $s | ($s.apps[$app]) as $a | all(.[]; .["image-" + $app] as $i |
         $i.imageName == $a.imageName and $i.name == ($a.imageName + ".tar.gz") and $i.imageTag == $s.tag
         and $i.created == $s.created
         and $i.config.User == "\($s.user.uid):\($s.user.gid)"
@@ -266,16 +282,17 @@ image_config() {
         and ($i.config.Cmd[0] | test("-nodejs-slim-[0-9.]+/bin/node$"))
         and $i.config.Cmd[1] == (.[$app].out + "/" + $a.entry)
         and ($i.contents == ["fake-nss", "ca-certificates"])
-        and ($i.passwd == ["\($s.user.name):x:\($s.user.uid):\($s.user.gid):\($s.user.name):/var/empty:/bin/false"]))' "$P" ||
+        and ($i.passwd == ["\($s.user.name):x:\($s.user.uid):\($s.user.gid):\($s.user.name):/var/empty:/bin/false"])
+        and .[$app].pname == $a.imageName and .[$app].description == $a.description)' "$P" ||
       { echo "image-$app"; return 1; }
   done
 }
-t "images: name, tag latest, fixed created, User, ExposedPorts, Env, Labels, Cmd = nodejs-slim + entry" image_config
+t "images of every app: name, tag latest, fixed created, User, ExposedPorts, Env, Labels, Cmd = nodejs-slim + entry; pname" image_config
 
 writable_dirs() { # exactly settings.writableDirs are writable: /tmp 1777, the others owned by the image user
   local owner
   owner=$(jq -r '"\(.user.uid):\(.user.gid)"' "$C")
-  jqe '.web.writableDirs == ["/tmp", "/var/cache/nix-sample-web"] and .api.writableDirs == ["/tmp"]' "$C" || return 1
+  jqe '.apps.web.writableDirs == ["/tmp", "/var/cache/nix-sample-web"] and .apps.api.writableDirs == ["/tmp"]' "$C" || return 1
   jqe --arg o "$owner" --slurpfile c "$C" 'all(.[];
       (.["image-web"].fakeRootCommands | test("chmod 1777 ./tmp\n") and test("chown \($o) ./var/cache/nix-sample-web\n")
         and ([scan("mkdir -p [^\n]*")] == ["mkdir -p ./tmp", "mkdir -p ./var/cache/nix-sample-web"]))
@@ -283,7 +300,7 @@ writable_dirs() { # exactly settings.writableDirs are writable: /tmp 1777, the o
         and ([scan("mkdir -p [^\n]*")] == ["mkdir -p ./tmp"]))
       and .["image-web"].config.Labels["writable-dirs"] == "/tmp /var/cache/nix-sample-web"
       and .["image-api"].config.Labels["writable-dirs"] == "/tmp"
-      and .web.cacheDir == $c[0].web.cacheDir and .web.cacheDir == "/var/cache/nix-sample-web" and .api.cacheDir == null
+      and .web.cacheDir == $c[0].apps.web.cacheDir and .web.cacheDir == "/var/cache/nix-sample-web" and .api.cacheDir == null
       and (.web.cacheDir as $d | .web.installPhase | contains("ln -s \($d) \"$out/apps/web/.next/cache\"")))' "$P"
 }
 t "images: writable exactly writableDirs (/tmp 1777, the web cache owned by the user), label writable-dirs" writable_dirs
@@ -291,17 +308,15 @@ t "images: writable exactly writableDirs (/tmp 1777, the web cache owned by the 
 cache_not_writable() { # a cacheDir outside writableDirs is an evaluation error, not a crash in production
   local bad="$WORK/flake-cache" err
   cp -R "$flake" "$bad"
-  sed -i 's|      "/var/cache/nix-sample-web"\n    \];||' "$bad/nix/image-settings.nix"
-  perl -0pi -e 's|writableDirs = \[\n      "/tmp"\n      "/var/cache/nix-sample-web"\n    \];|writableDirs = [ "/tmp" ];|' "$bad/nix/image-settings.nix"
+  jq '.runtime.writableDirs = ["/tmp"]' "$flake/apps/web/package.json" >"$bad/apps/web/package.json"
   git -C "$bad" -c user.name=t -c user.email=t@localhost commit -qam bad >/dev/null || return 1
   if err=$(eval_stub "$bad" packages 2>&1); then echo "evaluated without the cache dir writable"; return 1; fi
   grep -q 'cacheDir /var/cache/nix-sample-web is not in writableDirs' <<<"$err" || { echo "$err" | tail -n 3; return 1; }
 }
 t "images: a web cacheDir missing from writableDirs fails evaluation" cache_not_writable
 
-t "packages.default: a directory linking both archives under their own names" \
-  jqe 'all(.[]; .default.entries == [{name: "nix-sample-web.tar.gz", path: "nix-sample-web.tar.gz"},
-                                     {name: "nix-sample-api.tar.gz", path: "nix-sample-api.tar.gz"}])' "$P"
+t "packages.default: a directory linking every app's archive under its own name" \
+  jqe --slurpfile c "$C" '[$c[0].apps[].imageName + ".tar.gz" | {name: ., path: .}] as $want | all(.[]; .default.entries == $want)' "$P"
 
 # --- shells ------------------------------------------------------------------------------------------
 shell_common() {
@@ -311,8 +326,8 @@ shell_common() {
       (.packages[0] | startswith($m)) and (.packages[1] | startswith("pnpm-10."))
       and .env.NEXT_TELEMETRY_DISABLED == "1" and .env.TURBO_TELEMETRY_DISABLED == "1" and .env.DO_NOT_TRACK == "1"
       and .env.npm_config_manage_package_manager_versions == "false"))' "$S" &&
-    jqe 'all(.[]; .default.packages == .["dev-web"].packages and .default.packages == .["dev-api"].packages)' "$S" &&
-    jqe --slurpfile p "$P" '[.[] | .default.packages[1]] | all(. == $p[0]["x86_64-linux"].web.pnpmDeps.pnpm)' "$S"
+    jqe 'all(.[]; .default.packages as $p | all(.[]; .packages == $p))' "$S" &&
+    jqe --slurpfile p "$P" '[.[] | .default.packages[1]] | all(. == $p[0]["x86_64-linux"]["pnpm-deps"].pnpm)' "$S"
 }
 t "shells: Node.js = .nvmrc, the image build's pnpm 10; telemetry and pnpm switching off" shell_common
 
@@ -376,14 +391,15 @@ flake_config() { # devenv's cache, exactly as devenv's own flake template sets i
 t "flake.nix nixConfig: devenv's substituter and public key (Nix 2.8 evaluates it)" flake_config
 
 shell_env() {
-  jqe --slurpfile c "$C" '($c[0]) as $s | all(.[];
+  jqe --slurpfile c "$C" '($c[0].apps) as $s | all(.[];
       .["dev-web"].env.WEB_PORT == ($s.web.port | tostring) and .["dev-web"].env.API_URL == $s.web.env.API_URL
-      and (.["dev-web"].env | has("API_PORT") | not)
+      and .["dev-web"].env.WEB_HOST == "127.0.0.1" and (.["dev-web"].env | has("API_PORT") | not)
       and .["dev-api"].env.API_PORT == ($s.api.port | tostring) and .["dev-api"].env.API_HOST == "127.0.0.1"
       and .["dev-api"].env.WEB_ORIGIN == $s.api.env.WEB_ORIGIN and (.["dev-api"].env | has("WEB_PORT") | not)
+      and (.["dev-web"].env | has("NODE_ENV") | not)
       and (.default.env | has("WEB_PORT") and has("API_PORT") and has("API_URL")))' "$S"
 }
-t "shells: per-app defaults (dev-web: WEB_PORT, API_URL; dev-api: API_PORT, API_HOST, WEB_ORIGIN; default: all)" shell_env
+t "shells: per-app defaults from runtime.env on loopback (dev-web: WEB_PORT, API_URL; dev-api: API_PORT, API_HOST, WEB_ORIGIN; default: all)" shell_env
 
 welcome() { # enterShell runs and names the commands that matter
   local bin="$WORK/fakebin" shell out
@@ -391,7 +407,7 @@ welcome() { # enterShell runs and names the commands that matter
   printf '#!/bin/sh\necho v22.0.0\n' >"$bin/node"
   printf '#!/bin/sh\necho 10.0.0\n' >"$bin/pnpm"
   chmod +x "$bin/node" "$bin/pnpm"
-  for shell in default dev-web dev-api; do
+  for shell in $(jq -r '.["x86_64-linux"] | keys[]' "$S"); do
     out=$(jq -r --arg s "$shell" '.["x86_64-linux"][$s].enterShell' "$S" | API_URL=x PATH="$bin:$PATH" bash) || return 1
     grep -q 'node v22.0.0, pnpm 10.0.0' <<<"$out" && grep -q 'pnpm dev' <<<"$out" && grep -q 'nix build' <<<"$out" ||
       { echo "$shell: $out"; return 1; }
@@ -401,23 +417,24 @@ welcome() { # enterShell runs and names the commands that matter
 t "shells: the welcome (enterShell) runs and names pnpm dev and nix build" welcome
 
 envrc() {
-  grep -qx 'use flake . --impure' "$repo/.envrc" &&
-    grep -qx 'use flake ../..#dev-web --impure' "$repo/apps/web/.envrc" &&
-    grep -qx 'use flake ../..#dev-api --impure' "$repo/apps/api/.envrc" &&
-    grep -q '^watch_file .*nix/\*.nix' "$repo/.envrc" &&
-    grep -q '^watch_file .*nix/\*.nix' "$repo/apps/web/.envrc" &&
-    grep -q '^watch_file .*nix/\*.nix' "$repo/apps/api/.envrc"
+  local app
+  grep -qx 'use flake . --impure' "$repo/.envrc" && grep -q '^watch_file .*nix/\*.nix' "$repo/.envrc" || return 1
+  for app in $(jq -r '.[]' <<<"$APPS"); do
+    grep -qx "use flake ../..#dev-$app --impure" "$repo/apps/$app/.envrc" &&
+      grep -q '^watch_file .*nix/\*.nix' "$repo/apps/$app/.envrc" &&
+      grep -q '^watch_file .*package.json' "$repo/apps/$app/.envrc" || { echo "apps/$app/.envrc"; return 1; }
+  done
 }
 t ".envrc files pick their shell with --impure and watch the Nix files" envrc
 
-hash_attr() { # what scripts/update-pnpm-hash.sh builds: `.#web.pnpmDeps`, the shared fetcher
+hash_attr() { # what scripts/update-pnpm-hash.sh builds: `.#pnpm-deps`, the shared fetcher
   local name
   name=$(nix --offline eval --no-write-lock-file --raw \
     "${STUB_INPUTS[@]}" \
-    "$flake#web.pnpmDeps.name" 2>/dev/null) || { echo "$flake#web.pnpmDeps does not evaluate"; return 1; }
-  [ "$name" = nix-sample-pnpm-deps ] && grep -q 'attr="${PNPM_DEPS_ATTR:-web.pnpmDeps}"' "$repo/scripts/update-pnpm-hash.sh"
+    "$flake#pnpm-deps.name" 2>/dev/null) || { echo "$flake#pnpm-deps does not evaluate"; return 1; }
+  [ "$name" = "$(jq -r .name "$repo/package.json")-pnpm-deps" ] && grep -q 'attr="${PNPM_DEPS_ATTR:-pnpm-deps}"' "$repo/scripts/update-pnpm-hash.sh"
 }
-t "update-pnpm-hash.sh's attribute (.#web.pnpmDeps) is the shared fetcher" hash_attr
+t "update-pnpm-hash.sh's attribute (.#pnpm-deps) is the shared fetcher" hash_attr
 
 # --- 4. scripts/update-pnpm-hash.sh with a fake nix ----------------------------------------------
 fake_repo() { # fake_repo DIR: a checkout with the script, a hash file and a fake nix first on PATH
@@ -435,7 +452,7 @@ hash_write() {
   out=$(PATH="$d/bin:$PATH" FAKE_NIX_GOT="$GOT" FAKE_NIX_SEEN="$d/seen" bash "$d/scripts/update-pnpm-hash.sh" 2>"$d/err") || { cat "$d/err"; return 1; }
   [ "$out" = "$GOT" ] && [ "$(cat "$d/nix/pnpm-deps-hash")" = "$GOT" ] || { echo "file: $(cat "$d/nix/pnpm-deps-hash")"; return 1; }
   # nix was asked for the shared deps with an empty hash in the file
-  grep -q 'args: .* build --no-link .*#web.pnpmDeps$' "$d/seen" && grep -qx 'hash file: ' "$d/seen" || { cat "$d/seen"; return 1; }
+  grep -q 'args: .* build --no-link .*#pnpm-deps$' "$d/seen" && grep -qx 'hash file: ' "$d/seen" || { cat "$d/seen"; return 1; }
   cat "$d/err"
 }
 t "update-pnpm-hash.sh builds with an empty hash and writes the got: hash" hash_write

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The in-Nix build of nix/web.nix and nix/api.nix, replayed here: run by tests/nix/run.sh inside
+# The in-Nix build of every app (nix/next-app.nix, nix/node-app.nix), replayed here: run by tests/nix/run.sh inside
 # `unshare -n` (no network) as an unprivileged uid, with HOME unwritable and the source read-only except
 # the directories the build writes (the list is in run.sh, prepare_round).
 #
@@ -37,7 +37,7 @@ while IFS= read -r -d '' f; do
 done < <(find . -path '*/node_modules/*' -type f -perm -0100 -print0)
 echo "== patchShebangs node_modules: $patched scripts now name $node_bin"
 
-for app in web api; do
+for app in $(jq -r 'keys[]' "$phases"); do
   out="$out_base/$app"
   export out
   for phase in buildPhase installPhase installCheckPhase; do

@@ -1,5 +1,5 @@
-# `nix eval --apply` functions (tests/nix/run.sh evaluates `.#packages`, `.#devShells`, `.#formatter`
-# and `.#checks` with the matching one): they force every output the docs name, on every system, and
+# `nix eval --apply` functions (tests/nix/run.sh and tests/adopt/run.sh evaluate `.#packages`, `.#devShells`,
+# `.#formatter` and `.#checks` with the matching one): they force every output the docs name, on every system, and
 # return the parts the tests read, as JSON. Only works against the stand-in inputs in ./stub.
 let
   names = map (d: d.name);
@@ -18,19 +18,22 @@ let
     inputs = names d.nativeBuildInputs;
     dontFixup = d.dontFixup or false;
     disallowedReferences = names (d.disallowedReferences or [ ]);
-    pnpmDeps = {
-      inherit (d.pnpmDeps)
-        name
-        fetcherVersion
-        hash
-        pnpmWorkspaces
-        pnpmInstallFlags
-        prePnpmInstall
-        ;
-      pnpm = d.pnpmDeps.pnpm.name;
-      pnpmNode = d.pnpmDeps.pnpm.stubArgs.nodejs-slim.name;
-      src = "${d.pnpmDeps.src}";
-    };
+    pnpmDeps = deps d.pnpmDeps;
+    description = d.meta.description;
+    pname = d.pname;
+  };
+  deps = d: {
+    inherit (d)
+      name
+      fetcherVersion
+      hash
+      pnpmWorkspaces
+      pnpmInstallFlags
+      prePnpmInstall
+      ;
+    pnpm = d.pnpm.name;
+    pnpmNode = d.pnpm.stubArgs.nodejs-slim.name;
+    src = "${d.src}";
   };
   image = d: {
     inherit (d) name imageName imageTag;
@@ -47,19 +50,26 @@ let
   };
 in
 {
-  packages = builtins.mapAttrs (_: p: {
-    web = app p.web;
-    api = app p.api;
-    image-web = image p.image-web;
-    image-api = image p.image-api;
-    default = {
-      inherit (p.default) name;
-      entries = map (e: {
-        inherit (e) name;
-        path = e.path.name;
-      }) p.default.entries;
-    };
-  });
+  # Every package, by what its name says it is: default, pnpm-deps, image-<app>, or an app's tree.
+  packages = builtins.mapAttrs (
+    _: builtins.mapAttrs (
+      name: d:
+      if name == "default" then
+        {
+          inherit (d) name;
+          entries = map (e: {
+            inherit (e) name;
+            path = e.path.name;
+          }) d.entries;
+        }
+      else if name == "pnpm-deps" then
+        deps d
+      else if builtins.substring 0 6 name == "image-" then
+        image d
+      else
+        app d
+    )
+  );
   devShells = builtins.mapAttrs (_: builtins.mapAttrs (_: shell));
   formatter = builtins.mapAttrs (_: f: f.name);
   checks = builtins.mapAttrs (_: c: builtins.mapAttrs (_: d: d.name) c);

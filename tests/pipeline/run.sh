@@ -410,8 +410,28 @@ t "ci.yml: the affected job's checkout is blob-less only because the diff ignore
   "grep -q -- '--no-renames' '$AFFECTED' && jq -e '.jobs.affected.steps[0].with.filter == \"blob:none\"' '$CI' >/dev/null"
 t "ci.yml: the image matrix is apps x platforms, arm64 switchable by vars.ARM64_IMAGES" jq -e \
   '(.jobs.image.strategy.matrix | has("app") and has("platform")) and (.jobs.affected.steps[] | select(.id == "platforms") | .env.ARM64_IMAGES == "${{ vars.ARM64_IMAGES }}")' "$CI"
-t "ci.yml: the image job smoke-runs the image and uploads archive + checksum" jq -e \
-  '[.jobs.image.steps[].run // ""] | join("\n") | test("scripts/smoke-image.sh --with result-api") and test("sha256sum")' "$CI"
+# The image job's smoke step, run as GitHub runs it (bash -e) in a copy of the repository's scripts and apps,
+# with `nix` and scripts/smoke-image.sh replaced by recorders: an app's leg builds the images of its
+# runtime.needs and passes each with --with.
+smoke_step() { # smoke_step APP: prints the recorded calls
+  local d=$WORK/smoke-step-$1
+  rm -rf "$d" && mkdir -p "$d/bin" "$d/scripts"
+  cp -R "$ROOT/scripts/lib" "$ROOT/scripts/apps.sh" "$d/scripts/"
+  cp "$ROOT/package.json" "$d/"
+  (cd "$ROOT" && find apps -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} "$d/" \;)
+  printf '#!/bin/sh\necho "nix $*" >>"%s/calls"\n' "$d" >"$d/bin/nix"
+  printf '#!/bin/sh\necho "smoke-image.sh $*" >>"%s/calls"\n' "$d" >"$d/scripts/smoke-image.sh"
+  chmod +x "$d/bin/nix" "$d/scripts/smoke-image.sh"
+  jq -r '.jobs.image.steps[] | select(.name == "Smoke-run the image") | .run' "$CI" >"$d/step.sh"
+  (cd "$d" && APP=$1 PATH="$d/bin:$PATH" bash -e "$d/step.sh") || return 1
+  cat "$d/calls"
+}
+t "ci.yml: the web's image leg builds the API image (its runtime.needs) and smoke-runs with --with it" same \
+  "$(printf 'nix build .#image-api --print-build-logs --out-link result-api\nsmoke-image.sh --with result-api result-web')" \
+  "$(smoke_step web)"
+t "ci.yml: the API's image leg (needs nothing) smoke-runs it alone" same "smoke-image.sh result-api" "$(smoke_step api)"
+t "ci.yml: the image job uploads the archive and its checksum" jq -e \
+  '[.jobs.image.steps[].run // ""] | join("\n") | test("sha256sum")' "$CI"
 
 # Effective permissions of every job in every workflow: the job's own, else the workflow's.
 perms() {

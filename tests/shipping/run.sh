@@ -238,7 +238,7 @@ t "no temp files left next to DIGEST_FILE" same "" "$(find "$WORK/df" -mindepth 
   capture print-no-registry bash "$PRINT" nix-sample-web
 )
 t "fail: no app given (exit 2)" failed no-args 2 "usage: push-image.sh <app>"
-t "fail: unknown app (exit 2)" failed unknown-app 2 "unknown app 'db' \(known apps: web api\)"
+t "fail: unknown app (exit 2)" failed unknown-app 2 "unknown app 'db' \(known apps: api web\)"
 t "fail: missing archive (exit 3)" failed missing-archive 3 "image archive .*/nope.tar not found"
 t "fail: unknown app checked before the archive" failed missing-in-dir 2 "unknown app 'nope-app'"
 t "fail: directory without the app's archive (exit 3)" failed empty-dir 3 "no image archive for 'web' in directory .*nix-sample-web.tar.gz"
@@ -335,6 +335,7 @@ R=$WORK/repo
 mkdir -p "$R/scripts" "$R/apps/web" "$R/apps/api" "$WORK/fakebin" "$WORK/store"
 cp "$PUSH" "$R/scripts/push-image.sh"
 cp -R "$ROOT/scripts/lib" "$R/scripts/lib"
+cp "$ROOT/package.json" "$R/package.json" # the project's name: images are <project>-<app>
 cp "$F/web.tar.gz" "$WORK/store/web.tar.gz"
 cp "$F/api.tar.gz" "$WORK/store/api.tar.gz"
 cat >"$WORK/fakebin/nix" <<EOF

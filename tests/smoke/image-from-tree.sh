@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build a docker-archive of one app the way nix/image.nix lays it out, from a runtime tree and the image
-# settings (nix/image-settings.nix evaluated to JSON), with the `node` on PATH standing in for nodejs-slim:
+# Build a docker-archive of one app the way nix/image.nix lays it out, from a runtime tree and the apps'
+# settings (nix/apps.nix evaluated to JSON), with the `node` on PATH standing in for nodejs-slim:
 #
 #   image-from-tree.sh OUT SETTINGS_JSON APP TREE [RUNTIME_DIR]
 #
@@ -19,11 +19,11 @@ if [ $# -lt 4 ]; then
 fi
 out=$1 settings=$2 app=$3 tree=$4 runtime=${5:-}
 
-jq -e --arg a "$app" '.[$a].entry' "$settings" >/dev/null || {
+jq -e --arg a "$app" '.apps[$a].entry' "$settings" >/dev/null || {
   echo "image-from-tree: no app '$app' in $settings" >&2
   exit 2
 }
-[ -f "$tree/$(jq -r --arg a "$app" '.[$a].entry' "$settings")" ] || {
+[ -f "$tree/$(jq -r --arg a "$app" '.apps[$a].entry' "$settings")" ] || {
   echo "image-from-tree: $tree lacks the entry of $app" >&2
   exit 2
 }
@@ -45,12 +45,12 @@ if [ ! -x "$runtime$node_in_image" ]; then
 fi
 
 case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-image_name=$(jq -r --arg a "$app" '.[$a].imageName' "$settings")
+image_name=$(jq -r --arg a "$app" '.apps[$a].imageName' "$settings")
 tree_in_image=/opt/$image_name
 
 jq --arg a "$app" '
   (.user | "\(.uid):\(.gid)") as $owner
-  | .[$a].writableDirs as $writable
+  | .apps[$a].writableDirs as $writable
   | {
       shared: ($writable | map(select(. == "/tmp"))), owned: ($writable | map(select(. != "/tmp"))),
       writable: $writable, owner: $owner,
@@ -79,7 +79,7 @@ cp -a "$tree" "$app_layer$tree_in_image"
 
 jq --arg a "$app" --arg arch "$arch" --arg node "$node_in_image" --arg tree "$tree_in_image" \
   --slurpfile layout "$work/layout.json" '
-  .[$a] as $s | {
+  .apps[$a] as $s | {
     architecture: $arch,
     os: "linux",
     config: {

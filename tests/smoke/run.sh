@@ -9,7 +9,7 @@
 # The app images are docker-archives written here (./image-from-tree.sh; no Docker, no Nix build) from the
 # runtime trees the offline rehearsal of tests/nix keeps in $TEST_CACHE/runtime-trees/{web,api} (TEST_CACHE
 # default /var/tmp/nix-sample-test-cache), or, when the suite runs alone, from `pnpm build` output laid out
-# as nix/web.nix and nix/api.nix install it; with nix/image-settings.nix read by nix-instantiate and the
+# as nix/next-app.nix and nix/node-app.nix install it; with nix/apps.nix read by nix-instantiate and the
 # `node` on PATH (Node.js 22) standing in for nodejs-slim. Needs root (image layers owned by the app user),
 # podman, runc, docker-registry, skopeo, nix-instantiate, node, jq, curl, ss.
 set -euo pipefail
@@ -128,7 +128,7 @@ nothing_left() { # no temporary file or mount of the scripts remains
 
 # ---- the images ---------------------------------------------------------------------------
 
-nix-instantiate --eval --strict --json "$ROOT/nix/image-settings.nix" 2>/dev/null >"$WORK/settings.json"
+nix-instantiate --eval --strict --json "$ROOT/nix/apps.nix" 2>/dev/null >"$WORK/settings.json"
 S=$WORK/settings.json
 TEST_CACHE=${TEST_CACHE:-/var/tmp/nix-sample-test-cache}
 TREES=$WORK/trees
@@ -137,7 +137,7 @@ if [ -d "$TEST_CACHE/runtime-trees/web" ] && [ -d "$TEST_CACHE/runtime-trees/api
   echo "runtime trees: the offline rehearsal's, from $TEST_CACHE/runtime-trees"
   cp -a "$TEST_CACHE/runtime-trees/web" "$TEST_CACHE/runtime-trees/api" "$TREES/"
 else
-  # As nix/web.nix and nix/api.nix install them: the standalone tree with its cache link, the bundle.
+  # As nix/next-app.nix and nix/node-app.nix install them: the standalone tree with its cache link, the bundle.
   if [ ! -f "$ROOT/apps/web/.next/standalone/apps/web/start.mjs" ] || [ ! -f "$ROOT/apps/api/dist/index.mjs" ]; then
     echo "runtime trees: building the apps (pnpm --filter=web --filter=api run build)"
     (cd "$ROOT" && pnpm --filter=web --filter=api run build) >"$WORK/build.log" 2>&1 || {
@@ -148,7 +148,7 @@ else
   echo "runtime trees: from pnpm build output (no $TEST_CACHE/runtime-trees)"
   cp -a "$ROOT/apps/web/.next/standalone" "$TREES/web"
   rm -rf "$TREES/web/apps/web/.next/cache"
-  ln -s "$(jq -r .web.cacheDir "$S")" "$TREES/web/apps/web/.next/cache"
+  ln -s "$(jq -r .apps.web.cacheDir "$S")" "$TREES/web/apps/web/.next/cache"
   cp -a "$ROOT/apps/api/dist" "$TREES/api"
 fi
 
@@ -164,13 +164,13 @@ t "fixture: the web image declares /tmp and its cache directory writable" same "
 mkdir -p "$WORK/fixture-tree"
 cp "$HERE/fixture-app.mjs" "$WORK/fixture-tree/index.mjs"
 fixture() { # fixture BEHAVIOUR [JQ_EDIT]: $I/BEHAVIOUR.tar
-  jq --arg b "$1" ".api.env.FIXTURE_BEHAVIOUR = \$b | ${2:-.}" "$S" >"$WORK/settings-$1.json"
+  jq --arg b "$1" ".apps.api.env.FIXTURE_BEHAVIOUR = \$b | ${2:-.}" "$S" >"$WORK/settings-$1.json"
   image "$I/$1.tar" "$WORK/settings-$1.json" api "$WORK/fixture-tree"
 }
 for b in good never-ready ignores-sigterm exits-143 writes-outside; do
   t "fixture: stand-in app '$b'" fixture "$b"
 done
-t "fixture: stand-in app declaring nothing writable" fixture undeclared-tmp '.api.writableDirs = []'
+t "fixture: stand-in app declaring nothing writable" fixture undeclared-tmp '.apps.api.writableDirs = []'
 t "fixture: stand-in app running as root" fixture as-root '.user = {name: "root", uid: 0, gid: 0}'
 # A valid gzip of a docker-archive cut off after 1 MB (gzip -dc gets SIGPIPE: expected).
 (gzip -dc "$I/api.tar.gz" || true) | head -c 1000000 | gzip -1 >"$I/truncated.tar.gz"
@@ -257,6 +257,7 @@ t "smoke fails: a tar without manifest.json (exit 1)" ended not-docker 1 "not a 
 
 capture no-args bash "$SMOKE"
 capture with-no-value bash "$SMOKE" --with
+capture with-twice bash "$SMOKE" --with "$I/good.tar" --with "$I/good.tar" "$I/good.tar"
 capture unknown-option bash "$SMOKE" --fast "$I/good.tar"
 capture missing bash "$SMOKE" "$WORK/nope.tar"
 capture missing-dep bash "$SMOKE" --with "$WORK/nope.tar" "$I/good.tar"
@@ -270,6 +271,7 @@ done
 capture no-engine env PATH="$WORK/minbin" bash "$SMOKE" "$I/good.tar"
 t "smoke usage: no archive (exit 2)" ended no-args 2 "usage: smoke-image.sh \[--with DEPENDENCY_ARCHIVE\] ARCHIVE"
 t "smoke usage: --with without an archive (exit 2)" ended with-no-value 2 "--with needs an archive"
+t "smoke usage: --with twice (exit 2)" ended with-twice 2 "--with given twice: one dependency at most"
 t "smoke usage: unknown option (exit 2)" ended unknown-option 2 "unknown option --fast"
 t "smoke usage: archive not found (exit 2)" ended missing 2 "image archive .*/nope.tar not found"
 t "smoke usage: --with archive not found (exit 2)" ended missing-dep 2 "image archive .*/nope.tar not found"
@@ -366,7 +368,7 @@ t "index fails: DIGEST_FILE untouched by failed runs" same "sha256:previous" "$(
 t "index fails: TAG still on the good index after a failed run" same "$D_INDEX" \
   "$(REGISTRY_TLS_VERIFY=false bash "$PRINT" "$REF:c0ffee" 2>/dev/null)"
 t "index usage: no architecture (exit 2)" ended index-no-arch 2 "usage: push-index.sh <app> <arch>"
-t "index usage: unknown app (exit 2)" ended index-unknown-app 2 "unknown app 'db' \(known apps: web api\)"
+t "index usage: unknown app (exit 2)" ended index-unknown-app 2 "unknown app 'db' \(known apps: api web\)"
 t "index usage: an architecture twice (exit 2)" ended index-twice 2 "architecture amd64 given twice"
 t "index usage: not an architecture name (exit 2)" ended index-bad-arch 2 "'x86-64' is not an architecture"
 t "index usage: TAG missing (exit 2)" ended index-no-tag 2 "TAG is not set"

@@ -5,6 +5,8 @@ let
   lib = rec {
     genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
     mapAttrsToList = f: attrs: map (name: f name attrs.${name}) (builtins.attrNames attrs);
+    nameValuePair = name: value: { inherit name value; };
+    mapAttrs' = f: set: builtins.listToAttrs (mapAttrsToList f set);
     optional = cond: elem: if cond then [ elem ] else [ ];
     optionals = cond: elems: if cond then elems else [ ];
     optionalAttrs = cond: attrs: if cond then attrs else { };

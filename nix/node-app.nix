@@ -1,5 +1,6 @@
-# The Express API as a runtime tree: apps/api/dist, one esbuild bundle with its dependencies inlined
-# (no node_modules). Run it with `node $out/index.mjs` (settings.entry).
+# An app of kind `node` as a runtime tree: the app's dist/, which its build fills with one esbuild bundle
+# with its dependencies inlined (no node_modules). Run it with `node $out/${settings.entry}`.
+# `settings` is the app's entry in nix/apps.nix.
 {
   lib,
   stdenvNoCC,
@@ -8,8 +9,8 @@
   settings,
 }:
 stdenvNoCC.mkDerivation (finalAttrs: {
-  pname = "nix-sample-api";
-  version = workspace.versionOf "apps/api";
+  pname = settings.imageName;
+  inherit (settings) version;
 
   inherit (workspace) src pnpmDeps;
 
@@ -21,7 +22,8 @@ stdenvNoCC.mkDerivation (finalAttrs: {
 
   env = workspace.buildEnv;
 
-  # The bundle must not reference the build's Node.js or pnpm (the image runs nodejs-slim), see nix/web.nix.
+  # The bundle must not reference the build's Node.js or pnpm (the image runs nodejs-slim), see
+  # nix/next-app.nix.
   disallowedReferences = [
     workspace.nodejs
     workspace.pnpm
@@ -30,13 +32,13 @@ stdenvNoCC.mkDerivation (finalAttrs: {
   # The exact command tests/nix/run.sh runs offline (it reads this phase from the flake).
   buildPhase = ''
     runHook preBuild
-    pnpm --filter=api run build
+    pnpm --filter=${settings.name} run build
     runHook postBuild
   '';
 
   installPhase = ''
     runHook preInstall
-    cp -R apps/api/dist "$out"
+    cp -R ${settings.dir}/dist "$out"
     runHook postInstall
   '';
 
@@ -57,7 +59,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
   };
 
   meta = {
-    description = "nix-sample API (esbuild bundle)";
+    inherit (settings) description;
     platforms = lib.platforms.linux;
   };
 })

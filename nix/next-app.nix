@@ -1,6 +1,6 @@
-# The Next.js web app as a runtime tree: Next's standalone output (outputFileTracingRoot = repo root),
+# An app of kind `next` as a runtime tree: Next's standalone output (outputFileTracingRoot = repo root),
 # with .next/static and public already copied in by the app's own build script. Run it with
-# `node $out/apps/web/start.mjs` (settings.entry).
+# `node $out/${settings.entry}`. `settings` is the app's entry in nix/apps.nix.
 {
   lib,
   stdenvNoCC,
@@ -9,8 +9,8 @@
   settings,
 }:
 stdenvNoCC.mkDerivation (finalAttrs: {
-  pname = "nix-sample-web";
-  version = workspace.versionOf "apps/web";
+  pname = settings.imageName;
+  inherit (settings) version;
 
   inherit (workspace) src pnpmDeps;
 
@@ -35,17 +35,17 @@ stdenvNoCC.mkDerivation (finalAttrs: {
   # The exact command tests/nix/run.sh runs offline (it reads this phase from the flake).
   buildPhase = ''
     runHook preBuild
-    pnpm --filter=web run build
+    pnpm --filter=${settings.name} run build
     runHook postBuild
   '';
 
-  # Next writes only <tree>/apps/web/.next/cache; the store is read-only, so that path becomes a link to
-  # a directory the image owns (passthru.cacheDir = settings.cacheDir). The link dangles outside the image by design.
+  # Next writes only <tree>/<dir>/.next/cache; the store is read-only, so that path becomes a link to
+  # a directory the image owns (passthru.cacheDir). The link dangles outside the image by design.
   installPhase = ''
     runHook preInstall
-    cp -R apps/web/.next/standalone "$out"
-    rm -rf "$out/apps/web/.next/cache"
-    ln -s ${finalAttrs.passthru.cacheDir} "$out/apps/web/.next/cache"
+    cp -R ${settings.dir}/.next/standalone "$out"
+    rm -rf "$out/${settings.dir}/.next/cache"
+    ln -s ${finalAttrs.passthru.cacheDir} "$out/${settings.dir}/.next/cache"
     runHook postInstall
   '';
 
@@ -70,7 +70,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
   };
 
   meta = {
-    description = "nix-sample web front end (Next.js standalone tree)";
+    inherit (settings) description;
     platforms = lib.platforms.linux;
   };
 })

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# tests/adopt/run.sh: adopting the template and growing it, each in one command.
+#
+#  1. no code, config or workflow lists an app by name (scripts/, nix/, .github/);
+#  2. `pnpm turbo gen app` (the same generator through @turbo/gen's own bin, offline: `pnpm exec gen run app`)
+#     writes an app of each kind into ONE temp clone of the committed tree; there, with no other edit: lint,
+#     typecheck, test and build pass for them; the flake (against tests/nix's stand-ins) has <app>,
+#     image-<app> and dev-<app>; the build command of its derivation produces its entry; push-image.sh pushes
+#     it to a real local registry; affected-apps.sh lists it for a change inside it;
+#  3. `nix flake init -t`'s template: templates.default evaluates (path, welcomeText naming the next commands).
+#
+# Needs git, jq, pnpm, node 22, nix (Debian's nix-bin), docker-registry and skopeo; with REQUIRE_EVERY_SUITE=1
+# a missing one fails the suite.
+# `A && B || { …; return 1; }` is the intended shape.
+# shellcheck disable=SC2015
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+export T_SUITE="tests/adopt"
+# shellcheck source=../lib.sh
+source "$repo/tests/lib.sh"
+
+# ---- 1. no app names in code ----------------------------------------------------------------------------
+# Comment lines are prose (they may give an example); everything else must find the apps, not name them.
+# Allowed: GitHub's REST API (`gh api`, api.github.com, GITHUB_API_URL).
+hardcoded_names() {
+  local hits
+  hits=$(cd "$repo" && git ls-files -- scripts nix .github | while IFS= read -r f; do
+    grep -nHE '\b(web|api)\b' "$f" | grep -vE '^[^:]+:[0-9]+:[[:space:]]*(#|//)' |
+      grep -vE 'gh api |api\.github\.com|github_api_url|GITHUB_API_URL' || true
+  done)
+  [ -z "$hits" ] || {
+    echo "app names in code (find the apps instead: nix/apps.nix, scripts/lib/apps.sh, scripts/apps.sh):"
+    echo "$hits"
+    return 1
+  }
+}
+t "no app name (web, api) in the code of scripts/, nix/ or .github/" hardcoded_names
+
+no_project_name() { # the project's name comes from the root package.json only
+  local hits
+  hits=$(cd "$repo" && git ls-files -- scripts nix .github | while IFS= read -r f; do
+    grep -nHiE 'nix[-_]?sample' "$f" | grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' || true
+  done)
+  [ -z "$hits" ] || {
+    echo "the project name spelt out in code (read the root package.json's name):"
+    echo "$hits"
+    return 1
+  }
+}
+t "no project name spelt out in the code of scripts/, nix/ or .github/" no_project_name
+
+gen_pinned_with_turbo() { # `turbo gen` runs @turbo/gen at turbo's own version: the two must be one release
+  local turbo gen
+  turbo=$(sed -n 's/^  turbo: //p' "$repo/pnpm-workspace.yaml")
+  gen=$(sed -n 's/^  "@turbo\/gen": //p' "$repo/pnpm-workspace.yaml")
+  [ -n "$turbo" ] && [ "$turbo" = "$gen" ] || { echo "catalog: turbo $turbo, @turbo/gen $gen"; return 1; }
+}
+t "the catalog pins turbo and @turbo/gen to the same version (turbo gen fetches @turbo/gen@<turbo's version>)" gen_pinned_with_turbo
+
+TMPDIR_ADOPT=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-adopt.XXXXXX")
+trap 'rm -rf "$TMPDIR_ADOPT"' EXIT
+
+# ---- 3. the flake template (Debian's Nix evaluates flake.nix's outputs function with stand-in inputs) ---------
+if command -v nix-instantiate >/dev/null; then
+  template() {
+    local out
+    out=$(nix-instantiate --eval --strict --json -E "
+      let flake = import $repo/flake.nix;
+          outputs = flake.outputs { self = outputs; nixpkgs = { lib.genAttrs = n: f: {}; legacyPackages = {}; }; devenv = {}; };
+      in { path = toString outputs.templates.default.path; inherit (outputs.templates.default) description welcomeText; }" 2>"$TMPDIR_ADOPT/template.err") ||
+      { cat "$TMPDIR_ADOPT/template.err"; return 1; }
+    jq -e --arg root "$repo" '.path == $root and (.description | length > 0)
+      and (.welcomeText | test("pnpm rename <name> --owner <")) and (.welcomeText | test("pnpm install && pnpm dev"))' <<<"$out" >/dev/null ||
+      { echo "$out"; return 1; }
+  }
+  t "templates.default: the repository itself, welcomeText names pnpm rename and pnpm install && pnpm dev" template
+else
+  t_unavailable "flake template: needs nix-instantiate"
+fi
+
+# ---- 2. generated apps in one temp clone -------------------------------------------------------------------
+missing=()
+for tool in git jq pnpm node nix docker-registry skopeo curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  t_unavailable "generated apps: need ${missing[*]}"
+  t_summary
+  exit
+fi
+# shellcheck source=../lib-nix.sh
+source "$repo/tests/lib-nix.sh"
+# shellcheck source=../lib-registry.sh
+source "$repo/tests/lib-registry.sh"
+export NIX_CONFIG=$'experimental-features = nix-command flakes\nwarn-dirty = false'
+export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 TURBO_NO_UPDATE_NOTIFIER=1
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-adopt-tests.XXXXXX")
+cleanup() {
+  stop_local_registries
+  rm -rf "$WORK" "$TMPDIR_ADOPT"
+}
+trap cleanup EXIT
+C=$WORK/clone
+gitc() { git -C "$C" -c user.name=test -c user.email=test@localhost "$@"; }
+
+# The committed tree (what `nix flake init -t` or a clone gets), installed from the local pnpm store.
+clone() {
+  git clone -q "$repo" "$C" &&
+    (cd "$C" && pnpm install --prefer-offline --frozen-lockfile >"$WORK/install.log" 2>&1) || { tail -n 20 "$WORK/install.log"; return 1; }
+}
+t "a clone of the committed tree installs from the local store" clone
+
+generate() { # generate NAME KIND
+  (cd "$C" && pnpm exec gen run app --args "$1" "$2") >"$WORK/gen-$1.log" 2>&1 || { tail -n 20 "$WORK/gen-$1.log"; return 1; }
+  [ -f "$C/apps/$1/package.json" ] && jq -e --arg k "$2" '.runtime.kind == $k' "$C/apps/$1/package.json" >/dev/null
+}
+t "pnpm turbo gen app --args shop node: a node app" generate shop node
+t "pnpm turbo gen app --args admin next: a next app" generate admin next
+refuses() {
+  local rc=0
+  (cd "$C" && pnpm exec gen run app --args Bad-Name node) >"$WORK/gen-bad.log" 2>&1 || rc=$?
+  [ ! -e "$C/apps/Bad-Name" ] || { echo "apps/Bad-Name was written"; return 1; }
+  grep -q "must be lowercase" "$WORK/gen-bad.log" || { cat "$WORK/gen-bad.log"; return 1; }
+}
+t "the generator refuses a name that is not an app name, writing nothing" refuses
+t "generated: one port each, above the others'" jq -e -s 'map(.runtime.port) | . == [3002, 3003]' \
+  "$C/apps/shop/package.json" "$C/apps/admin/package.json"
+
+checks() {
+  (cd "$C" && pnpm turbo run lint typecheck test build --filter=shop --filter=admin) >"$WORK/checks.log" 2>&1 ||
+    { grep -E 'error|Error|FAIL|×' "$WORK/checks.log" | head -n 30; return 1; }
+  grep -E '^ Tasks:' "$WORK/checks.log"
+}
+t "lint, typecheck, test and build pass for both (turbo --filter)" checks
+t "generated files are formatted (prettier --check)" bash -c "cd '$C' && pnpm exec prettier --check apps/shop apps/admin >/dev/null"
+t "the runtime schema accepts them (@repo/contracts test)" bash -c \
+  "cd '$C' && pnpm turbo run test --filter=@repo/contracts >'$WORK/contracts.log' 2>&1 || { tail -n 20 '$WORK/contracts.log'; exit 1; }"
+
+# The flake sees what git sees: commit, as a user would before `nix build`.
+commit_apps() { gitc add -A && gitc commit -qm "add shop and admin"; }
+t "commit the generated apps" commit_apps
+flake_outputs() {
+  eval_stub "$C" packages >"$WORK/packages.json" 2>"$WORK/packages.err" || { tail -n 20 "$WORK/packages.err"; return 1; }
+  eval_stub "$C" devShells >"$WORK/shells.json" 2>"$WORK/shells.err" || { tail -n 20 "$WORK/shells.err"; return 1; }
+  jq -e 'all(.[]; has("shop") and has("admin") and has("image-shop") and has("image-admin"))' "$WORK/packages.json" >/dev/null &&
+    jq -e 'all(.[]; has("dev-shop") and has("dev-admin"))' "$WORK/shells.json" >/dev/null &&
+    jq -e '.["x86_64-linux"] | .["image-shop"].imageName == "nix-sample-shop" and .["image-admin"].imageName == "nix-sample-admin"
+      and .["image-admin"].config.ExposedPorts == {"3003/tcp": {}}
+      and (.default.entries | map(.name) | index("nix-sample-shop.tar.gz") != null)' "$WORK/packages.json" >/dev/null
+}
+t "flake: shop, admin, image-shop, image-admin, dev-shop, dev-admin defined; default links their archives" flake_outputs
+
+derivation_builds() { # the build and install phases Nix runs, here in the installed clone: the entry appears
+  local app out
+  for app in shop admin; do
+    out=$WORK/out-$app
+    (cd "$C" && export out && eval "$(jq -r --arg a "$app" '.["x86_64-linux"][$a] | .buildPhase, .installPhase, .installCheckPhase' "$WORK/packages.json")") \
+      >"$WORK/drv-$app.log" 2>&1 || { tail -n 20 "$WORK/drv-$app.log"; return 1; }
+    [ -f "$out/$(jq -r --arg a "$app" '.["x86_64-linux"][$a].entry' "$WORK/packages.json")" ] || { echo "$app: no entry in $out"; return 1; }
+  done
+}
+runHook() { :; }
+export -f runHook
+t "their derivations' build commands produce each runtime tree with its entry" derivation_builds
+
+# Started here, not inside a case: `t` runs cases in a subshell, and the cleanup must know the registry.
+REGISTRY_PORT=
+start_local_registry REGISTRY_PORT "$WORK/registry" open
+push() {
+  local digest port=$REGISTRY_PORT
+  bash "$repo/tests/shipping/make-fixture-archive.sh" "$WORK/shop.tar" plain nix-sample-shop:latest "shop" >/dev/null || return 1
+  digest=$(cd "$C" && REGISTRY=127.0.0.1:$port/acme REGISTRY_TLS_VERIFY=false IMAGE_ARCHIVE=$WORK/shop.tar \
+    bash scripts/push-image.sh shop 2>"$WORK/push.err") || { cat "$WORK/push.err"; return 1; }
+  [ "$(skopeo inspect --tls-verify=false "docker://127.0.0.1:$port/acme/nix-sample-shop:latest" | jq -r .Digest)" = "$digest" ]
+}
+t "scripts/push-image.sh shop pushes it to a real registry as nix-sample-shop" push
+
+affected() {
+  local base got
+  base=$(git -C "$C" rev-parse HEAD)
+  echo "// edited" >>"$C/apps/shop/src/app.ts"
+  gitc commit -qam "edit shop"
+  got=$(cd "$C" && TURBO_SCM_BASE=$base bash scripts/affected-apps.sh 2>/dev/null)
+  [ "$got" = '["shop"]' ] || { echo "affected: $got"; return 1; }
+  got=$(cd "$C" && bash scripts/apps.sh | jq -c 'map(.name)')
+  [ "$got" = '["admin","api","shop","web"]' ] || { echo "scripts/apps.sh: $got"; return 1; }
+}
+t "affected-apps.sh lists shop for a change inside it; scripts/apps.sh lists all four" affected
+
+t_summary

@@ -1,0 +1,34 @@
+// After `next build`: make .next/standalone a complete runtime tree. Next leaves out the static assets and public/;
+// copy them in and bundle start.mjs beside server.js, so `node .next/standalone/apps/<name>/start.mjs` serves the
+// whole site and the Nix build copies one directory.
+import { cpSync, existsSync, rmSync } from "node:fs";
+import { join, relative } from "node:path";
+import { build } from "esbuild";
+
+const app = join(import.meta.dirname, "..");
+const target = join(app, ".next/standalone", relative(join(app, "../.."), app));
+if (!existsSync(join(target, "server.js"))) {
+  console.error(`complete-standalone: ${target}/server.js is missing; is output: "standalone" set?`);
+  process.exit(1);
+}
+
+for (const dir of [".next/static", "public"]) {
+  if (!existsSync(join(app, dir))) continue;
+  rmSync(join(target, dir), { recursive: true, force: true });
+  cpSync(join(app, dir), join(target, dir), { recursive: true });
+}
+
+await build({
+  entryPoints: [join(app, "start.mjs")],
+  outfile: join(target, "start.mjs"),
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  external: ["./server.js"],
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+// .next/cache is the only place the server writes; the image makes it writable, so ship it empty.
+rmSync(join(target, ".next/cache"), { recursive: true, force: true });
