@@ -1,6 +1,7 @@
 # nix-sample's flake: a table of contents. The work lives in small files under ./nix.
 #
 #   nix develop --impure          devShells.default  (also .#dev-web, .#dev-api)   nix/shells.nix, nix/shell.nix
+#   devenv up (in a shell)        packages.devenv-up: the shell's PostgreSQL        nix/devenv-outputs.nix
 #   nix build                     packages.default: a directory with both image archives
 #   nix build .#image-web         one OCI image (docker-archive, gzip)               nix/image.nix
 #   nix build .#web / .#api       the apps' runtime trees                            nix/web.nix, nix/api.nix
@@ -42,7 +43,12 @@
       forSystems = systems: f: nixpkgs.lib.genAttrs systems (system: f system nixpkgs.legacyPackages.${system});
     in
     {
-      packages = forSystems linux (_system: pkgs: import ./nix/packages.nix { inherit pkgs; });
+      # The apps and images (Linux), and on every system the outputs `devenv up` / `devenv test` build.
+      packages = forSystems (linux ++ darwin) (
+        system: pkgs:
+        nixpkgs.lib.optionalAttrs (builtins.elem system linux) (import ./nix/packages.nix { inherit pkgs; })
+        // import ./nix/devenv-outputs.nix self.devShells.${system}
+      );
 
       devShells = forSystems (linux ++ darwin) (_system: pkgs: import ./nix/shells.nix { inherit pkgs inputs; });
 

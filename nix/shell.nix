@@ -1,6 +1,6 @@
 # The devenv module every dev shell shares (devShells.default, dev-web, dev-api).
 # `app` is null for the whole-repo shell, or "web" / "api" for an app's own shell.
-# Options used: packages, scripts, env, enterShell (devenv.sh/reference/options).
+# Options used: packages, scripts, env, enterShell, services.postgres (devenv.sh/reference/options).
 {
   workspace,
   settings,
@@ -10,6 +10,15 @@
 let
   inherit (settings) web api;
   url = port: "http://localhost:${toString port}";
+
+  # `devenv up` (in the repo and API shells) runs PostgreSQL with one database for the API, on loopback. Its
+  # superuser is you (devenv's initdb runs as the current user, trust auth), which node-postgres picks from $USER.
+  # Nothing uses it until you say so: DATABASE_URL=$DEVENV_DATABASE_URL pnpm dev (docs/database.md).
+  postgres = {
+    port = 5432;
+    database = "notes";
+  };
+  withPostgres = app != "web";
 
   # Development defaults per app (the images set their own in nix/image-settings.nix). devenv exports
   # them on entry, replacing same-named variables of the shell you came from.
@@ -29,7 +38,8 @@ let
     repo = ''
       nix-sample dev shell: node $(node --version), pnpm $(pnpm --version)
         pnpm install                 install the workspace
-        pnpm dev                     web on ${url web.port}, API on ${url api.port}
+        pnpm dev                     web on ${url web.port}, API on ${url api.port} (notes in PGlite)
+        devenv up                    PostgreSQL on :${toString postgres.port}; then DATABASE_URL=\$DEVENV_DATABASE_URL pnpm dev
         pnpm build | test | lint     through turbo
         nix build                    both images into ./result/ (Linux)
         scripts/update-pnpm-hash.sh  after pnpm-lock.yaml changes
@@ -42,7 +52,8 @@ let
     '';
     api = ''
       nix-sample API shell (apps/api): node $(node --version), pnpm $(pnpm --version)
-        pnpm dev                     API on ${url api.port} (GET /health)
+        pnpm dev                     API on ${url api.port} (GET /health; notes in PGlite)
+        devenv up                    PostgreSQL on :${toString postgres.port}; then DATABASE_URL=\$DEVENV_DATABASE_URL pnpm dev
         pnpm build                   bundle in dist/index.mjs
         nix build ../..#image-api    the API image (Linux)
     '';
@@ -92,10 +103,24 @@ in
     }
     # The e2e tests' browser (apps/web/e2e/support.ts defaults to Debian's /usr/bin/chromium).
     // lib.optionalAttrs pkgs.stdenv.isLinux { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
+    // lib.optionalAttrs withPostgres {
+      DEVENV_DATABASE_URL = "postgres://127.0.0.1:${toString postgres.port}/${postgres.database}";
+    }
     // (if app == null then appEnv.web // appEnv.api else appEnv.${app});
 
   enterShell = ''
     cat <<WELCOME
     ${welcome.${if app == null then "repo" else app}}WELCOME
   '';
+}
+// lib.optionalAttrs withPostgres {
+  # devenv's module (src/modules/services/postgres.nix): initdb into $DEVENV_STATE/postgres on the first `devenv up`,
+  # creates initialDatabases, runs postgres as a process. Only `devenv up` starts it; entering the shell doesn't.
+  services.postgres = {
+    enable = true;
+    package = pkgs.postgresql_17;
+    listen_addresses = "127.0.0.1";
+    inherit (postgres) port;
+    initialDatabases = [ { name = postgres.database; } ];
+  };
 }

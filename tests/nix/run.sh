@@ -130,6 +130,25 @@ t "packages.{web,api,image-web,image-api,default} on both Linux systems (none on
   jqe --argjson l "$linux" 'keys == $l and all(.[]; keys == ["api","default","image-api","image-web","web"])' "$P"
 t "devShells.{default,dev-web,dev-api} on Linux and macOS" \
   jqe --argjson a "$all" 'keys == $a and all(.[]; keys == ["default","dev-api","dev-web"])' "$S"
+devenv_outputs() { # what `devenv up` / `devenv test` build in each shell (devenv's flake wrapper: .#<prefix>devenv-up)
+  nix --offline eval --no-write-lock-file --impure \
+    --override-input nixpkgs "path:$stub/nixpkgs" --override-input devenv "path:$stub/devenv" \
+    --json "$flake#packages" --apply "($(cat "$here/summary.nix")).devenvOutputs" >"$EVAL/devenv.json" 2>"$EVAL/devenv.err" ||
+    { tail -n 20 "$EVAL/devenv.err"; return 1; }
+  jqe --argjson a "$all" 'keys == $a and all(.[]; . == {
+      "devenv-up": "devenv-up", "devenv-test": "devenv-test",
+      "dev-api-devenv-up": "devenv-up", "dev-api-devenv-test": "devenv-test",
+      "dev-web-devenv-up": "devenv-up", "dev-web-devenv-test": "devenv-test"})' "$EVAL/devenv.json"
+}
+t "packages.{,dev-api-,dev-web-}devenv-{up,test} on Linux and macOS (what devenv up / devenv test build)" devenv_outputs
+shell_postgres() { # devenv up runs PostgreSQL 17 on loopback with the API's database; DEVENV_DATABASE_URL names it
+  jqe 'all(.[]; (.default, .["dev-api"]) as $s | $s.postgres.enable == true
+      and $s.postgres.listen_addresses == "127.0.0.1" and ($s.postgres.package | startswith("postgresql-17"))
+      and $s.postgres.initialDatabases == [{"name": "notes"}]
+      and $s.env.DEVENV_DATABASE_URL == "postgres://127.0.0.1:\($s.postgres.port)/notes")' "$S" &&
+    jqe 'all(.[]; .["dev-web"].postgres == null and (.["dev-web"].env | has("DEVENV_DATABASE_URL") | not))' "$S"
+}
+t "shells: services.postgres (17, 127.0.0.1, database notes) in the repo and API shells, DEVENV_DATABASE_URL naming it; none in dev-web" shell_postgres
 no_warnings() { # nixpkgs' deprecations warn at evaluation; a warning today is an error in the next release
   local w
   w=$(grep -h 'evaluation warning' "$EVAL"/*.err || true)
