@@ -126,12 +126,15 @@ describe.skipIf(!haveBinaries)("PostgreSQL outages", () => {
     expect((await post(server, "before")).status).toBe(201);
     onTestFinished(() => ensureRunning(cluster));
 
-    // Steady writes while the database goes away and comes back.
+    // Steady writes from ten clients while the database goes away and comes back: some are inside a transaction
+    // (between its statements) when the connection drops, which must not crash the process either.
     const statuses: number[] = [];
     let writing = true;
-    const writer = (async () => {
-      while (writing) statuses.push((await post(server, "under load").catch(() => ({ status: 0 }))).status);
-    })();
+    const writer = Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (writing) statuses.push((await post(server, "under load").catch(() => ({ status: 0 }))).status);
+      }),
+    );
     await sleep(300);
     cluster.kill(); // immediate mode: like a crash
 

@@ -54,6 +54,12 @@ export function connectPostgres({ url, poolMax, timeoutMs, logger }: PostgresOpt
   // An idle connection dropped by the server (restart, failover) emits 'error' on the pool; unhandled, it would
   // crash the process. The pool has already discarded the connection; the next query opens a new one.
   pool.on("error", (err) => logger.warn({ err: err.message }, "database connection lost"));
+  // A connection checked out but between two queries (inside a transaction) emits 'error' on its client, where the
+  // pool isn't listening: without this listener that too would crash the process. The query that follows fails
+  // (503), and the pool drops the broken connection when it is released.
+  pool.on("connect", (client) => {
+    client.on("error", (err) => logger.warn({ err: err.message }, "database connection lost (in use)"));
+  });
   const db = drizzle({ client: pool });
 
   return {

@@ -39,6 +39,7 @@ export function isUnavailable(err: unknown): boolean {
 
 export class Database {
   #connection: Connection | undefined;
+  #store: SqlNoteStore | undefined;
   #migrated = false;
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
@@ -52,8 +53,9 @@ export class Database {
   ) {
     const guarded = async <T>(call: (store: SqlNoteStore) => Promise<T>): Promise<T> => {
       if (!this.#migrated || !this.#connection) throw new DatabaseUnavailableError();
+      this.#store ??= new SqlNoteStore(this.#connection.db, this.options.limit);
       try {
-        return await call(new SqlNoteStore(this.#connection.db, this.options.limit));
+        return await call(this.#store);
       } catch (err) {
         throw isUnavailable(err) ? new DatabaseUnavailableError({ cause: err }) : err;
       }

@@ -22,14 +22,18 @@ const toNote = (row: { id: string; text: string; createdAt: Date }): Note => ({
 const columns = { id: notes.id, text: notes.text, createdAt: notes.createdAt };
 
 export class SqlNoteStore implements NoteStore {
+  /** The hot read, as a named prepared statement: PostgreSQL parses and plans it once per connection. */
+  readonly #list;
+
   constructor(
     private readonly db: Db,
     readonly limit: number,
-  ) {}
+  ) {
+    this.#list = db.select(columns).from(notes).orderBy(asc(notes.seq)).prepare("notes_list");
+  }
 
   async list(): Promise<Note[]> {
-    const rows = await this.db.select(columns).from(notes).orderBy(asc(notes.seq));
-    return rows.map(toNote);
+    return (await this.#list.execute()).map(toNote);
   }
 
   async get(id: string): Promise<Note | undefined> {
