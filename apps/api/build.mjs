@@ -4,8 +4,6 @@
 import { cpSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
-rmSync("dist", { recursive: true, force: true });
-
 await build({
   entryPoints: ["src/index.ts", "src/migrate.ts"],
   outdir: "dist",
@@ -29,5 +27,7 @@ await build({
   logLevel: "warning",
 });
 
-// drizzle's migrator reads the folder at run time (SQL files and meta/_journal.json).
+// drizzle's migrator reads the folder at run time (SQL files and meta/_journal.json). Replaced, not merged, so a
+// migration deleted from the source is gone from dist too (dist itself stays: a sandboxed build may only write in it).
+rmSync("dist/migrations", { recursive: true, force: true });
 cpSync("migrations", "dist/migrations", { recursive: true });
