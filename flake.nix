@@ -1,6 +1,7 @@
 # nix-sample's flake: a table of contents. The work lives in small files under ./nix.
 #
 #   nix develop --impure          devShells.default, and .#dev-<app> per app        nix/shells.nix, nix/shell.nix
+#   devenv up (in a shell)        packages.devenv-up: the shell's PostgreSQL        nix/devenv-outputs.nix
 #   nix build                     packages.default: a directory with every image archive
 #   nix build .#image-<app>       one OCI image (docker-archive, gzip)               nix/image.nix
 #   nix build .#<app>             an app's runtime tree, by its runtime.kind         nix/next-app.nix, nix/node-app.nix
@@ -44,7 +45,12 @@
       forSystems = systems: f: nixpkgs.lib.genAttrs systems (system: f system nixpkgs.legacyPackages.${system});
     in
     {
-      packages = forSystems linux (_system: pkgs: import ./nix/packages.nix { inherit pkgs; });
+      # The apps and images (Linux), and on every system the outputs `devenv up` / `devenv test` build.
+      packages = forSystems (linux ++ darwin) (
+        system: pkgs:
+        nixpkgs.lib.optionalAttrs (builtins.elem system linux) (import ./nix/packages.nix { inherit pkgs; })
+        // import ./nix/devenv-outputs.nix self.devShells.${system}
+      );
 
       devShells = forSystems (linux ++ darwin) (_system: pkgs: import ./nix/shells.nix { inherit pkgs inputs; });
 
@@ -52,13 +58,18 @@
       # wrapped in treefmt, so a bare `nix fmt` formats the whole tree instead of waiting on stdin.
       formatter = forSystems (linux ++ darwin) (_system: pkgs: pkgs.nixfmt-tree);
 
-      # What `nix flake check --impure` builds: every app and image (`default` only links the images, and
-      # `pnpm-deps` is built by all of them).
+      # What `nix flake check --impure` builds: every app and image (`default` only links the images,
+      # `pnpm-deps` is built by all of them, and the devenv outputs are the shells' process runners).
       checks = forSystems linux (
-        system: _pkgs: removeAttrs self.packages.${system} [
-          "default"
-          "pnpm-deps"
-        ]
+        system: _pkgs:
+        nixpkgs.lib.filterAttrs (
+          name: _:
+          !(builtins.elem name [
+            "default"
+            "pnpm-deps"
+          ])
+          && builtins.match ".*devenv-(up|test)" name == null
+        ) self.packages.${system}
       );
 
       # `nix flake init -t github:<owner>/<repo>`: the whole repository (tests, docs and workflows are part of

@@ -1,6 +1,6 @@
 # The devenv module every dev shell shares (devShells.default and dev-<app>).
 # `app` is null for the whole-repo shell, or an app's name (a key of settings.apps) for its own shell.
-# Options used: packages, scripts, env, enterShell (devenv.sh/reference/options).
+# Options used: packages, scripts, env, enterShell, services.postgres (devenv.sh/reference/options).
 {
   workspace,
   settings,
@@ -10,6 +10,14 @@
 let
   inherit (settings) project apps;
   url = port: "http://localhost:${toString port}";
+
+  # `devenv up` runs PostgreSQL with one database for the API, on loopback. Its superuser is you (devenv's initdb
+  # runs as the current user, trust auth), which node-postgres picks from $USER. Nothing uses it until you say so:
+  # DATABASE_URL=$DEVENV_DATABASE_URL pnpm dev (docs/database.md). Entering a shell never starts it.
+  postgres = {
+    port = 5432;
+    database = "notes";
+  };
 
   # Development defaults per app: its image's own variables (runtime.env in its package.json), but on
   # loopback (every *_HOST is 127.0.0.1) and without NODE_ENV, which `pnpm dev` and the tests set
@@ -29,6 +37,7 @@ let
           pnpm dev                     ${
             lib.concatStringsSep ", " (lib.mapAttrsToList (name: a: "${name} on ${url a.port}") apps)
           }
+          devenv up                    PostgreSQL on :${toString postgres.port}; then DATABASE_URL=\$DEVENV_DATABASE_URL pnpm dev
           pnpm build | test | lint     through turbo
           pnpm turbo gen app           add an app (docs/apps.md)
           nix build                    every image into ./result/ (Linux)
@@ -86,7 +95,20 @@ in
     }
     # The e2e tests' browser (apps/web/e2e/support.ts defaults to Debian's /usr/bin/chromium).
     // lib.optionalAttrs pkgs.stdenv.isLinux { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
+    // {
+      DEVENV_DATABASE_URL = "postgres://127.0.0.1:${toString postgres.port}/${postgres.database}";
+    }
     // (if app == null then allEnv else devEnv app);
+
+  # devenv's module (src/modules/services/postgres.nix): initdb into $DEVENV_STATE/postgres on the first `devenv up`,
+  # creates initialDatabases, runs postgres as a process. Only `devenv up` starts it; entering the shell doesn't.
+  services.postgres = {
+    enable = true;
+    package = pkgs.postgresql_17;
+    listen_addresses = "127.0.0.1";
+    inherit (postgres) port;
+    initialDatabases = [ { name = postgres.database; } ];
+  };
 
   enterShell = ''
     cat <<WELCOME

@@ -2,7 +2,7 @@
 # Smoke-test an app image before it ships: run the archive Nix built the way production runs it and check it
 # serves and stops cleanly.
 #
-#   scripts/smoke-image.sh [--with DEPENDENCY_ARCHIVE] ARCHIVE
+#   scripts/smoke-image.sh [--with DEPENDENCY_ARCHIVE] [--env NAME[=VALUE]]... ARCHIVE
 #
 # ARCHIVE is a docker-archive: a tar, a .tar.gz (what dockerTools.buildLayeredImage writes) or a
 # streamLayeredImage script. It is loaded into a container engine and run
@@ -17,6 +17,10 @@
 # ARCHIVE gets <DEP>_URL=http://127.0.0.1:<dep port>, the dependency gets <NAME>_ORIGIN=http://127.0.0.1:<port>
 # (NAME, DEP: the prefixes of their port variables, e.g. WEB and API). A note is created through the
 # dependency's POST /notes and ARCHIVE's / must show it: proof that the page really reads the API.
+#
+# --env NAME=VALUE sets a variable in every container it runs (ARCHIVE and the dependency), e.g. the API's
+# DATABASE_URL; --env NAME (no value) passes NAME from this script's environment, so a secret stays out of argv:
+#   DATABASE_URL=postgres://… scripts/smoke-image.sh --env DATABASE_URL api.tar.gz
 #
 # Environment:
 #   SMOKE_ENGINE         podman or docker (default: podman if installed, else docker)
@@ -50,13 +54,28 @@ die() {
 # shellcheck source-path=SCRIPTDIR source=lib/podman.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/podman.sh"
 
-usage="usage: smoke-image.sh [--with DEPENDENCY_ARCHIVE] ARCHIVE"
+usage="usage: smoke-image.sh [--with DEPENDENCY_ARCHIVE] [--env NAME[=VALUE]]... ARCHIVE"
 
 # ---- arguments and settings ----------------------------------------------------
 
 dependency=
+extra_env=()
+add_env() { # add_env NAME[=VALUE]: checked here, handed to `run -e` as given (the engine reads a bare NAME's value)
+  [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]*(=.*)?$ ]] || die 2 "--env needs NAME or NAME=VALUE, not '$1'; $usage"
+  if [[ $1 != *=* ]] && [ -z "${!1+set}" ]; then die 2 "--env $1: $1 is not set in the environment"; fi
+  extra_env+=("$1")
+}
 while [ $# -gt 0 ]; do
   case $1 in
+    --env)
+      if [ $# -lt 2 ] || [ -z "$2" ]; then die 2 "--env needs NAME or NAME=VALUE; $usage"; fi
+      add_env "$2"
+      shift 2
+      ;;
+    --env=*)
+      add_env "${1#--env=}"
+      shift
+      ;;
     --with | --with=*)
       if [ "$1" = --with ]; then
         if [ $# -lt 2 ] || [ -z "$2" ]; then die 2 "--with needs an archive; $usage"; fi
@@ -226,7 +245,7 @@ fail() {
   exit 1
 }
 
-# start KEY REF PORT ENV...: run REF detached on PORT with ENV overrides; sets `container`.
+# start KEY REF PORT ENV...: run REF detached on PORT with ENV overrides (after --env's); sets `container`.
 start() {
   local key=$1 ref=$2 port=$3 name d
   shift 3
@@ -237,7 +256,7 @@ start() {
     # 1777 like /tmp: the image's user (whatever its uid) may write, as with an emptyDir volume.
     opts+=(--tmpfs "$d:rw,nosuid,nodev,noexec,size=256m,mode=1777")
   done
-  for d in "$@"; do opts+=(-e "$d"); done
+  for d in ${extra_env[@]+"${extra_env[@]}"} "$@"; do opts+=(-e "$d"); done
   container=$prog-$key-$$-$RANDOM
   containers+=("$container")
   e run --name "$container" "${opts[@]}" ${run_opts[@]+"${run_opts[@]}"} "$ref" >/dev/null 2>"$scratch/run.err" ||

@@ -73,8 +73,61 @@ export interface StartServerOptions {
 
 export function startServer(opts: StartServerOptions): Promise<RunningServer>;
 
-/** The built API on a free port (API_HOST=127.0.0.1), ready when /ready answers 200. */
-export function startApi(opts?: { env?: Record<string, string> }): Promise<RunningServer>;
+/**
+ * The built API on a free port (API_HOST=127.0.0.1), ready when `readyPath` (default /ready) answers 2xx. Without
+ * DATABASE_URL in `env`, it gets a new database on the shared test server (see sharedPostgres).
+ */
+export function startApi(opts?: {
+  env?: Record<string, string>;
+  readyPath?: string;
+  timeoutMs?: number;
+}): Promise<RunningServer>;
+
+export interface PostgresCluster {
+  /** postgres://app@127.0.0.1:PORT/postgres (trust auth). */
+  url: string;
+  port: number;
+  /** Its directory: data/, sock/, log, url. */
+  dir: string;
+  /** Starts it again after kill() or stopFast(). */
+  start(): void;
+  /** Stops it like a crash (immediate mode); the data stays. */
+  kill(): void;
+  /** Stops it cleanly (fast mode); the data stays. */
+  stopFast(): void;
+  /** Stops it and removes its directory. */
+  stop(): Promise<void>;
+  removeNow(): void;
+  /** CREATE DATABASE; resolves with its URL. */
+  createDatabase(name?: string): Promise<string>;
+}
+
+/** PG_BIN, the newest /usr/lib/postgresql/N/bin, or the PATH entry holding initdb and pg_ctl. */
+export function findPostgresBin(): string | undefined;
+
+/**
+ * A throwaway cluster (initdb as the postgres user when root; 127.0.0.1; fsync off), removed when this process
+ * exits unless `detached`.
+ */
+export function startPostgres(opts?: {
+  dir?: string;
+  port?: number;
+  detached?: boolean;
+}): Promise<PostgresCluster>;
+
+/** CREATE DATABASE on `serverUrl`'s server; resolves with the new database's URL. */
+export function createDatabase(serverUrl: string, name?: string): Promise<string>;
+
+/**
+ * The server this process's tests share: TEST_DATABASE_URL's (`external: true`), else one throwaway cluster.
+ * Undefined (after a notice) when neither exists; throws instead when REQUIRE_EVERY_SUITE=1.
+ */
+export function sharedPostgres(): Promise<
+  (Partial<PostgresCluster> & { url: string; external?: boolean }) | undefined
+>;
+
+/** A new, empty database on the shared server; undefined when there is none. */
+export function testDatabaseUrl(): Promise<string | undefined>;
 
 /** The built web server (start.mjs) on a free port (WEB_HOST=127.0.0.1), talking to `apiUrl`. */
 export function startWeb(opts: { apiUrl: string; env?: Record<string, string> }): Promise<RunningServer>;

@@ -6,6 +6,15 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
+import { testDatabaseUrl } from "./postgres.mjs";
+
+export {
+  createDatabase,
+  findPostgresBin,
+  sharedPostgres,
+  startPostgres,
+  testDatabaseUrl,
+} from "./postgres.mjs";
 
 const repoRoot = join(import.meta.dirname, "../..");
 
@@ -177,14 +186,24 @@ export async function startServer({
   }
 }
 
-/** The bundled API on a free port, ready once /ready answers. `env` is added to (and may override) the defaults. */
-export async function startApi({ env = {} } = {}) {
+/**
+ * The bundled API on a free port, ready once /ready answers. `env` is added to (and may override) the defaults;
+ * without a DATABASE_URL in it, the API gets a new, empty database on the shared test server (postgres.mjs).
+ */
+export async function startApi({ env = {}, readyPath = "/ready", timeoutMs } = {}) {
   const port = env.API_PORT ? Number(env.API_PORT) : await freePort();
+  let databaseUrl = env.DATABASE_URL;
+  if (databaseUrl === undefined) {
+    databaseUrl = await testDatabaseUrl();
+    if (databaseUrl === undefined)
+      throw new Error("startApi: no PostgreSQL for the API (set TEST_DATABASE_URL or PG_BIN, or install it)");
+  }
   return startServer({
     entry: paths.apiEntry,
     port,
-    readyPath: "/ready",
-    env: { API_HOST: "127.0.0.1", API_PORT: String(port), ...env },
+    readyPath,
+    timeoutMs,
+    env: { API_HOST: "127.0.0.1", API_PORT: String(port), ...env, DATABASE_URL: databaseUrl },
   });
 }
 

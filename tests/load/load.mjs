@@ -1,6 +1,7 @@
 // Load and fault cases against the production builds (apps/api/dist, apps/web/.next/standalone), run one at a
 // time by tests/load/run.sh:  node tests/load/load.mjs CASE
-//   check        the builds exist and autocannon loads (exit 2: builds missing, 3: autocannon missing)
+//   check        the builds exist, autocannon loads and there is a PostgreSQL for the API (exit 2: builds missing,
+//                3: autocannon or PostgreSQL missing)
 //   api-load     30 s at 100 connections on GET /notes: 0 errors, 0 non-2xx; RSS after warm-up and at the end
 //   web-load     30 s at 100 connections on the standalone web server's / (one API call per request): the same,
 //                and every page must show the notes (no "could not load" page served with 200)
@@ -11,9 +12,11 @@
 // Figures go to stdout and, when LOAD_FIGURES names a file, are appended there (run.sh prints them at the end).
 // Durations: LOAD_SECONDS (default 30) for the two long runs.
 // All traffic goes to 127.0.0.1. Servers are started (on free ports) and stopped by @repo/test-support, which
-// also kills them if this process dies.
+// also kills them if this process dies; each case's API gets a new database on a throwaway PostgreSQL cluster
+// (or on TEST_DATABASE_URL's server).
 import { appendFileSync } from "node:fs";
 import {
+  findPostgresBin,
   killAll,
   requireBuilt,
   startApi as startBuiltApi,
@@ -142,6 +145,10 @@ async function main() {
         await loadAutocannon();
       } catch (err) {
         console.error(`load tests: ${err.message}`);
+        process.exit(3);
+      }
+      if (!process.env.TEST_DATABASE_URL && !findPostgresBin()) {
+        console.error("load tests: PostgreSQL not found (set TEST_DATABASE_URL or PG_BIN, or install it)");
         process.exit(3);
       }
       return;

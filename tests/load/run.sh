@@ -6,7 +6,8 @@
 #
 # Builds nothing: run `pnpm build` first (the verify runner does); missing builds fail with a message.
 # The cases live in tests/load/load.mjs (plain Node, autocannon from the root devDependencies); every server
-# listens on 127.0.0.1 on a free port (@repo/test-support starts and stops it). About 2 minutes.
+# listens on 127.0.0.1 on a free port (@repo/test-support starts and stops it, and gives each API a new database on
+# a throwaway PostgreSQL cluster, or on TEST_DATABASE_URL's server). About 2 minutes.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,7 +23,8 @@ FIGURES=$(mktemp)
 trap 'rm -f "$FIGURES"' EXIT
 export LOAD_FIGURES=$FIGURES
 
-# Preflight: builds (always fatal) and autocannon (a missing tool: fatal under REQUIRE_EVERY_SUITE=1, a skip elsewhere).
+# Preflight: builds (always fatal), autocannon and PostgreSQL (missing: fatal under REQUIRE_EVERY_SUITE=1, a skip
+# elsewhere).
 rc=0
 msg=$(node "$LOAD" check 2>&1) || rc=$?
 if [ "$rc" -eq 2 ]; then

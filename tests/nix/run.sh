@@ -114,6 +114,21 @@ t "packages: <app>, image-<app> for every app under apps/ $APPS, default, pnpm-d
   jqe --argjson l "$linux" --argjson apps "$APPS" 'keys == $l and all(.[]; keys == ($apps + ($apps | map("image-" + .)) + ["default", "pnpm-deps"] | sort))' "$P"
 t "devShells: default and dev-<app> for every app, on Linux and macOS" \
   jqe --argjson a "$all" --argjson apps "$APPS" 'keys == $a and all(.[]; keys == (["default"] + ($apps | map("dev-" + .)) | sort))' "$S"
+devenv_outputs() { # what `devenv up` / `devenv test` build in each shell (devenv's flake wrapper: .#<prefix>devenv-up)
+  stub_eval "$flake" packages "($(cat "$here/summary.nix")).devenvOutputs" >"$EVAL/devenv.json" 2>"$EVAL/devenv.err" ||
+    { tail -n 20 "$EVAL/devenv.err"; return 1; }
+  jqe --argjson a "$all" --argjson apps "$APPS" 'keys == $a and all(.[]; . == (
+      [""] + ($apps | map("dev-" + . + "-")) | map({(. + "devenv-up"): "devenv-up", (. + "devenv-test"): "devenv-test"})
+      | add))' "$EVAL/devenv.json"
+}
+t "packages.{,dev-<app>-}devenv-{up,test} on Linux and macOS (what devenv up / devenv test build)" devenv_outputs
+shell_postgres() { # devenv up runs PostgreSQL 17 on loopback with the API's database; DEVENV_DATABASE_URL names it
+  jqe 'all(.[]; .[] | .postgres.enable == true
+      and .postgres.listen_addresses == "127.0.0.1" and (.postgres.package | startswith("postgresql-17"))
+      and .postgres.initialDatabases == [{"name": "notes"}]
+      and .env.DEVENV_DATABASE_URL == "postgres://127.0.0.1:\(.postgres.port)/notes")' "$S"
+}
+t "shells: services.postgres (17, 127.0.0.1, database notes) in every shell, DEVENV_DATABASE_URL naming it" shell_postgres
 no_warnings() { # nixpkgs' deprecations warn at evaluation; a warning today is an error in the next release
   local w
   w=$(grep -h 'evaluation warning' "$EVAL"/*.err || true)

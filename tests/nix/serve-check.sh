@@ -8,11 +8,19 @@
 # the flake) and nothing else (env -i: no PATH, no HOME), runs as the image's User, and is started with
 # the image's Cmd, node swapped for NODE and the store path for the rehearsal's tree. The trees are
 # root-owned and read-only; only /tmp and the web's cache directory (a tmpfs here, owned by the image
-# user as fakeRootCommands makes it) are writable.
+# user as fakeRootCommands makes it) are writable. The API's image needs a database: a throwaway PostgreSQL
+# cluster inside the namespace (packages/test-support/postgres-cli.mjs) gives it DATABASE_URL.
 set -euo pipefail
 node=$1 web=$2 api=$3 images=$4 logs=$5
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 ip link set lo up
+
+pg_dir=$(mktemp -d)
+database_url=$("$node" "$root/packages/test-support/postgres-cli.mjs" start "$pg_dir") || {
+  echo "could not start PostgreSQL for the API"
+  exit 1
+}
 
 user=$(jq -r '.["image-web"].config.User' "$images")
 cache_dir=$(readlink "$web/apps/web/.next/cache")
@@ -22,7 +30,10 @@ chown "$user" "$cache_dir"
 chmod 0700 "$cache_dir"
 
 pids=()
-stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+stop_all() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  "$node" "$root/packages/test-support/postgres-cli.mjs" stop "$pg_dir" >/dev/null 2>&1 || true
+}
 trap stop_all EXIT
 
 started=
@@ -30,6 +41,8 @@ start() { # start NAME TREE [bare]: sets $started to the server's pid; bare = no
   local name=$1 tree=$2 image="image-$1" entry env=()
   entry=$(jq -r --arg i "$image" '.[$i].entry' "$images")
   [ "${3:-}" = bare ] || mapfile -t env < <(jq -r --arg i "$image" '.[$i].config.Env[]' "$images")
+  # The one variable a deployment adds to the API image's Env (it carries a password, so no image sets it).
+  [ "${3:-}" = bare ] || [ "$name" != api ] || env+=("DATABASE_URL=$database_url")
   setpriv --reuid="${user%:*}" --regid="${user#*:}" --clear-groups \
     env -i "${env[@]}" "$node" "$tree/$entry" >>"$logs/$name.log" 2>&1 &
   started=$!
@@ -58,7 +71,8 @@ stop() { # stop PID: SIGTERM, then it must drain and exit 0 within 20 s
 }
 
 # 1. No environment at all: the apps' own defaults must agree with the image settings (the image's ports,
-#    the web's default API_URL reaching the API's default address).
+#    the web's default API_URL reaching the API's default address). The API listens and answers /health without
+#    a database (outside production it would use PGlite, which the runtime tree does not carry: /ready stays 503).
 start api "$api" bare
 api_pid=$started
 wait_http "http://127.0.0.1:$api_port/health" || { echo "API defaults: not on the image port $api_port"; cat "$logs/api.log"; exit 1; }
@@ -71,7 +85,7 @@ stop "$api_pid"
 pids=()
 echo "with no environment: API on 127.0.0.1:$api_port, web on :$web_port (the images' ports)"
 
-# 2. Exactly the images' Env.
+# 2. Exactly the images' Env, plus DATABASE_URL for the API.
 
 start api "$api"
 api_pid=$started
@@ -79,6 +93,9 @@ wait_http "http://127.0.0.1:$api_port/health" || { cat "$logs/api.log"; exit 1; 
 health=$(curl -fsS "http://127.0.0.1:$api_port/health")
 echo "api /health: $health"
 jq -e '.status == "ok"' <<<"$health" >/dev/null
+# Ready once the database is migrated (in the background, so poll).
+wait_http "http://127.0.0.1:$api_port/ready" || { echo "API not ready with DATABASE_URL"; cat "$logs/api.log"; exit 1; }
+echo "api /ready: $(curl -fsS "http://127.0.0.1:$api_port/ready")"
 # The image's API_HOST=0.0.0.0 must make it listen on every interface, on the image's exposed port.
 ss -Hltn "sport = :$api_port" | grep -q '0.0.0.0:' || { echo "API not on 0.0.0.0:$api_port"; ss -ltn; exit 1; }
 

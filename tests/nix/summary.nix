@@ -43,6 +43,14 @@ let
   };
   shell = s: {
     inherit (s.config) env enterShell;
+    postgres =
+      if s.config.services ? postgres then
+        s.config.services.postgres
+        // {
+          package = s.config.services.postgres.package.name;
+        }
+      else
+        null;
     packages = names s.config.packages;
     # the commands each package puts on PATH (the stand-ins list them), and devenv's scripts
     commands = builtins.concatMap (p: p.bins or [ ]) s.config.packages ++ builtins.attrNames s.config.scripts;
@@ -50,24 +58,43 @@ let
   };
 in
 {
-  # Every package, by what its name says it is: default, pnpm-deps, image-<app>, or an app's tree.
-  packages = builtins.mapAttrs (
-    _: builtins.mapAttrs (
-      name: d:
-      if name == "default" then
-        {
-          inherit (d) name;
-          entries = map (e: {
-            inherit (e) name;
-            path = e.path.name;
-          }) d.entries;
-        }
-      else if name == "pnpm-deps" then
-        deps d
-      else if builtins.substring 0 6 name == "image-" then
-        image d
-      else
-        app d
+  # Every package but devenv's, by what its name says it is: default, pnpm-deps, image-<app>, or an app's
+  # tree; systems with none of them (macOS has only devenv's outputs) are left out. devenvOutputs lists the rest.
+  packages =
+    ps:
+    let
+      isDevenv = n: builtins.match ".*devenv-(up|test)" n != null;
+      ours = p: removeAttrs p (builtins.filter isDevenv (builtins.attrNames p));
+    in
+    builtins.mapAttrs
+      (
+        _: p:
+        builtins.mapAttrs (
+          name: d:
+          if name == "default" then
+            {
+              inherit (d) name;
+              entries = map (e: {
+                inherit (e) name;
+                path = e.path.name;
+              }) d.entries;
+            }
+          else if name == "pnpm-deps" then
+            deps d
+          else if builtins.substring 0 6 name == "image-" then
+            image d
+          else
+            app d
+        ) (ours p)
+      )
+      (removeAttrs ps (builtins.filter (system: ours ps.${system} == { }) (builtins.attrNames ps)));
+  # `devenv up` / `devenv test` outputs per system: output name -> derivation name.
+  devenvOutputs = builtins.mapAttrs (
+    _: p:
+    builtins.mapAttrs (_: d: d.name) (
+      removeAttrs p (
+        builtins.filter (n: builtins.match ".*devenv-(up|test)" n == null) (builtins.attrNames p)
+      )
     )
   );
   devShells = builtins.mapAttrs (_: builtins.mapAttrs (_: shell));

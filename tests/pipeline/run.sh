@@ -427,9 +427,11 @@ smoke_step() { # smoke_step APP: prints the recorded calls
   cat "$d/calls"
 }
 t "ci.yml: the web's image leg builds the API image (its runtime.needs) and smoke-runs with --with it" same \
-  "$(printf 'nix build .#image-api --print-build-logs --out-link result-api\nsmoke-image.sh --with result-api result-web')" \
+  "$(printf 'nix build .#image-api --print-build-logs --out-link result-api\nsmoke-image.sh --env DATABASE_URL --with result-api result-web')" \
   "$(smoke_step web)"
-t "ci.yml: the API's image leg (needs nothing) smoke-runs it alone" same "smoke-image.sh result-api" "$(smoke_step api)"
+t "ci.yml: the API's image leg (needs nothing) smoke-runs it alone" same "smoke-image.sh --env DATABASE_URL result-api" "$(smoke_step api)"
+t "ci.yml: the image job has a PostgreSQL service and hands its URL to the smoke run by name" jq -e \
+  '(.jobs.image.services.postgres.image | startswith("postgres:17")) and ([.jobs.image.steps[] | select(.name == "Smoke-run the image") | .env.DATABASE_URL | startswith("postgres://")] == [true])' "$CI"
 t "ci.yml: the image job uploads the archive and its checksum" jq -e \
   '[.jobs.image.steps[].run // ""] | join("\n") | test("sha256sum")' "$CI"
 

@@ -10,8 +10,10 @@
 # runtime trees the offline rehearsal of tests/nix keeps in $TEST_CACHE/runtime-trees/{web,api} (TEST_CACHE
 # default /var/tmp/nix-sample-test-cache), or, when the suite runs alone, from `pnpm build` output laid out
 # as nix/next-app.nix and nix/node-app.nix install it; with nix/apps.nix read by nix-instantiate and the
-# `node` on PATH (Node.js 22) standing in for nodejs-slim. Needs root (image layers owned by the app user),
-# podman, runc, docker-registry, skopeo, nix-instantiate, node, jq, curl, ss.
+# `node` on PATH (Node.js 22) standing in for nodejs-slim. The API image gets DATABASE_URL (smoke-image.sh --env)
+# of a throwaway PostgreSQL cluster on 127.0.0.1 (packages/test-support/postgres-cli.mjs; the containers share the
+# host network). Needs root (image layers owned by the app user), podman, runc, docker-registry, skopeo,
+# nix-instantiate, node, jq, curl, ss, and PostgreSQL's initdb and pg_ctl.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,6 +42,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-smoke-tests.XXXXXX")
 SAMPLER_PID=
 cleanup() {
   [ -z "$SAMPLER_PID" ] || kill "$SAMPLER_PID" 2>/dev/null || true
+  node "$ROOT/packages/test-support/postgres-cli.mjs" stop "$WORK/postgres" >/dev/null 2>&1 || true
   stop_local_registries
   rm -rf "$WORK"
 }
@@ -180,7 +183,21 @@ tar -cf "$I/not-docker.tar" -C "$HERE" fixture-app.mjs
 
 # ---- smoke-image.sh: the real apps pass ----------------------------------------------------
 
-capture api bash "$SMOKE" "$I/api.tar.gz"
+# The API image refuses to start without a database (NODE_ENV=production): give it one, by name only (--env
+# DATABASE_URL reads the value from the environment, as a password would be passed).
+if ! DATABASE_URL=$(node "$ROOT/packages/test-support/postgres-cli.mjs" start "$WORK/postgres" 2>"$WORK/postgres.err"); then
+  t_unavailable "smoke: PostgreSQL for the API image ($(tail -n 1 "$WORK/postgres.err"))"
+  DATABASE_URL=postgres://app@127.0.0.1:1/none
+fi
+export DATABASE_URL
+
+capture api-no-database env -u DATABASE_URL bash "$SMOKE" "$I/api.tar.gz"
+t "smoke fails: the API image without DATABASE_URL exits 1 before ready, naming it" \
+  ended api-no-database 1 "exited with code 1 before it was ready"
+t "smoke fails: ... and its log line says DATABASE_URL must be set" \
+  grep -q 'DATABASE_URL: must be set when NODE_ENV=production' "$CAP/api-no-database.err"
+
+capture api bash "$SMOKE" --env DATABASE_URL "$I/api.tar.gz"
 t "smoke: the API image passes (exit 0, stdout empty)" ended api 0
 t "smoke: API ready on /ready, then exit 0 after SIGTERM" bash -c \
   "grep -q 'ready: GET /ready answered 200' '$CAP/api.err' && grep -q 'exited 0 after SIGTERM' '$CAP/api.err'"
@@ -191,7 +208,7 @@ t "smoke: API ready on /ready, then exit 0 after SIGTERM" bash -c \
   sleep 0.2
 done) &
 SAMPLER_PID=$!
-capture web bash "$SMOKE" --with "$I/api.tar.gz" "$I/web.tar"
+capture web bash "$SMOKE" --env DATABASE_URL --with "$I/api.tar.gz" "$I/web.tar"
 kill "$SAMPLER_PID" 2>/dev/null || true
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=
@@ -263,13 +280,18 @@ capture missing bash "$SMOKE" "$WORK/nope.tar"
 capture missing-dep bash "$SMOKE" --with "$WORK/nope.tar" "$I/good.tar"
 capture bad-engine env SMOKE_ENGINE=lxc bash "$SMOKE" "$I/good.tar"
 capture bad-timeout env SMOKE_READY_TIMEOUT=soon bash "$SMOKE" "$I/good.tar"
+capture bad-env bash "$SMOKE" --env "1BAD=x" "$I/good.tar"
+capture unset-env env -u NOT_SET_ANYWHERE bash "$SMOKE" --env NOT_SET_ANYWHERE "$I/good.tar"
 # A PATH with the tools the script needs but no container engine.
 mkdir -p "$WORK/minbin"
 for tool in bash env curl jq tar gzip mktemp cat head tail od tr sed grep rm chmod dirname sleep seq; do
   ln -sf "$(command -v "$tool")" "$WORK/minbin/$tool"
 done
 capture no-engine env PATH="$WORK/minbin" bash "$SMOKE" "$I/good.tar"
-t "smoke usage: no archive (exit 2)" ended no-args 2 "usage: smoke-image.sh \[--with DEPENDENCY_ARCHIVE\] ARCHIVE"
+t "smoke usage: no archive (exit 2)" ended no-args 2 \
+  "usage: smoke-image.sh \[--with DEPENDENCY_ARCHIVE\] \[--env NAME\[=VALUE\]\]... ARCHIVE"
+t "smoke usage: --env with a bad name (exit 2)" ended bad-env 2 "--env needs NAME or NAME=VALUE, not '1BAD=x'"
+t "smoke usage: --env naming an unset variable (exit 2)" ended unset-env 2 "--env NOT_SET_ANYWHERE: NOT_SET_ANYWHERE is not set"
 t "smoke usage: --with without an archive (exit 2)" ended with-no-value 2 "--with needs an archive"
 t "smoke usage: --with twice (exit 2)" ended with-twice 2 "--with given twice: one dependency at most"
 t "smoke usage: unknown option (exit 2)" ended unknown-option 2 "unknown option --fast"

@@ -5,11 +5,13 @@ import express, { type ErrorRequestHandler, type RequestHandler } from "express"
 import helmet from "helmet";
 import { noteInput, validationProblem } from "@repo/contracts/notes";
 import type { Logger } from "./logger.js";
-import { StoreFullError, type NoteStore } from "./store.js";
+import { DatabaseUnavailableError, StoreFullError, type NoteStore } from "./store.js";
 
 export interface Readiness {
   /** False once shutdown has begun: /ready answers 503 so load balancers stop sending traffic. */
   ready: boolean;
+  /** Resolves true when the database answers; false turns /ready 503 database_unavailable. */
+  database?: () => Promise<boolean>;
 }
 
 export interface ServerOptions {
@@ -62,13 +64,17 @@ export function createServer({
     next();
   });
 
+  // Liveness: the process answers. It never looks at the database, so an outage never gets the API restarted.
   app.get("/health", (_req, res) => {
     res.json({ status: "ok" });
   });
 
-  app.get("/ready", (_req, res) => {
-    if (readiness.ready) res.json({ status: "ready" });
-    else res.status(503).json(problem("shutting_down", "the server is shutting down"));
+  // Readiness: taking traffic (not draining) and the database answers.
+  app.get("/ready", async (_req, res) => {
+    if (!readiness.ready) res.status(503).json(problem("shutting_down", "the server is shutting down"));
+    else if (readiness.database && !(await readiness.database()))
+      res.status(503).json(problem("database_unavailable", "the database is unavailable"));
+    else res.json({ status: "ready" });
   });
 
   const notes = express.Router();
@@ -109,6 +115,17 @@ export function createServer({
   // Body-parser errors carry a 4xx `status` and a `type`; anything else is our fault: log it, answer 500,
   // and never send the stack or message to the client.
   const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+    if (err instanceof DatabaseUnavailableError) {
+      const cause = err.cause instanceof Error ? err.cause.message : undefined;
+      logger.warn({ cause, method: req.method, path: req.path }, "database unavailable");
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      res.set("Retry-After", "1");
+      res.status(503).json(problem("database_unavailable", "the database is unavailable; try again shortly"));
+      return;
+    }
     const e = (err ?? {}) as { status?: unknown; type?: unknown };
     const status = typeof e.status === "number" && e.status >= 400 && e.status < 500 ? e.status : 500;
     if (status === 500) logger.error({ err, method: req.method, path: req.path }, "unhandled error");

@@ -10,6 +10,7 @@ import {
   logLevel,
   parseConfig,
   port,
+  postgresUrl,
   serverLifecycle,
 } from "@repo/contracts/config";
 import { z } from "zod";
@@ -24,11 +25,34 @@ export const envSchema = z
     /** The one browser origin CORS allows, normalised to scheme://host[:port] as browsers send it. */
     WEB_ORIGIN: httpOrigin.default("http://localhost:3000"),
     LOG_LEVEL: logLevel.default("info"),
-    /** Most notes the in-memory store keeps; creating one more answers 409 store_full. */
+    /** Most notes the store keeps; creating one more answers 409 store_full. */
     NOTES_LIMIT: integer(1, 1_000_000).default(1000),
+    /**
+     * The PostgreSQL server. Unset: PGlite (PostgreSQL in WASM, in-process) in PGLITE_DATA_DIR, for development
+     * only; with NODE_ENV=production it must be set. Never echoed in errors (it carries a password).
+     */
+    DATABASE_URL: postgresUrl.optional(),
+    /** Most connections the API opens to DATABASE_URL. */
+    DATABASE_POOL_MAX: integer(1, 1000).default(10),
+    /**
+     * The longest a database query, or waiting for a connection, may take before the request gets 503: also
+     * PostgreSQL's statement_timeout. Never 0 (no limit), so an unreachable database can't hang requests.
+     */
+    DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
+    /** Where PGlite keeps its files when DATABASE_URL is unset; "memory://" keeps nothing. Default apps/api/.data. */
+    PGLITE_DATA_DIR: z.string().optional(),
     ...serverLifecycle,
   })
-  .superRefine(checkTimeouts);
+  .superRefine(checkTimeouts)
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.DATABASE_URL === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message:
+          "must be set when NODE_ENV=production (PGlite, the development database, is not in the production build)",
+      });
+  });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -36,7 +60,7 @@ export { ConfigError as EnvError };
 
 /** Parses `source` (normally process.env); throws EnvError naming every bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  return parseConfig(envSchema, source);
+  return parseConfig(envSchema, source, { secrets: ["DATABASE_URL"] });
 }
 
 export function loadEnv(): Env {

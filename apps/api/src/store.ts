@@ -1,5 +1,5 @@
-// Notes live behind a small interface: the in-memory version below is the sample; a database-backed one
-// would implement the same four methods and be handed to createServer() instead.
+// Notes live behind a small interface: the server uses PostgreSQL (src/db/store.ts); the in-memory version below
+// is the tests' double and the bench's reference.
 import { randomUUID } from "node:crypto";
 import type { Note } from "@repo/contracts/notes";
 
@@ -17,6 +17,13 @@ export interface NoteStore {
 export class StoreFullError extends Error {
   constructor(readonly limit: number) {
     super(`the store holds its maximum of ${limit} notes; delete one first`);
+  }
+}
+
+/** The database could not be reached or did not answer in time; the request gets 503 and may be retried. */
+export class DatabaseUnavailableError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super("the database is unavailable", options);
   }
 }
 

@@ -3,10 +3,14 @@
 // HTTP parser before Express sees them: Node answers a bare 4xx (no JSON body is possible, the app never
 // ran) and closes the connection; those cases say so in `node`. After the corpus the server still works.
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { testDatabaseUrl } from "@repo/test-support";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MemoryNoteStore, type Note } from "../src/store.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { connectPostgres } from "../src/db/connection.js";
+import { Database } from "../src/db/database.js";
+import { MemoryNoteStore, type Note, type NoteStore } from "../src/store.js";
 import {
+  silentLogger,
   listen,
   postJson,
   rawRequest,
@@ -498,19 +502,49 @@ const unicodeAccepted: { name: string; body: string | Buffer; text: string }[] =
   { name: "280 ASCII characters", body: JSON.stringify({ text: "y".repeat(280) }), text: "y".repeat(280) },
 ];
 
-describe("bad-input corpus against a listening server", () => {
-  const store = new MemoryNoteStore(1000);
+const postgresUrl = await testDatabaseUrl();
+
+/** The same corpus with notes in memory and on PostgreSQL: a database behind the API changes no answer. */
+const stores: { name: string; open?: () => Promise<{ store: NoteStore; close(): Promise<void> }> }[] = [
+  {
+    name: "in memory",
+    open: () => Promise.resolve({ store: new MemoryNoteStore(1000), close: () => Promise.resolve() }),
+  },
+  {
+    name: "on PostgreSQL",
+    open:
+      postgresUrl === undefined
+        ? undefined
+        : async () => {
+            const logger = silentLogger();
+            const connection = connectPostgres({ url: postgresUrl, poolMax: 5, timeoutMs: 5_000, logger });
+            const database = new Database(() => Promise.resolve(connection), { logger, limit: 1000 });
+            await database.start();
+            return { store: database.store, close: () => database.close() };
+          },
+  },
+];
+
+describe.each(stores)("bad-input corpus against a listening server, notes $name", ({ open }) => {
+  let store: NoteStore;
+  let closeStore: (() => Promise<void>) | undefined;
   const errors: unknown[] = [];
   let api: Listening;
 
   beforeAll(async () => {
+    if (!open) return;
+    const opened = await open();
+    store = opened.store;
+    closeStore = () => opened.close();
     // Quiet, but unexpected (500) errors are recorded so the corpus can assert there were none.
     const logger = pino({ level: "error" }, { write: (line: string) => void errors.push(JSON.parse(line)) });
     api = await listen(testApp({ store, logger }));
   });
   afterAll(async () => {
     await api?.close();
+    await closeStore?.();
   });
+  const it = open ? test : test.skip;
 
   it.each(corpus)("$name → $status", async ({ request, status, error, node, options }) => {
     const res = await sendRaw(api.port, [request], options);

@@ -20,6 +20,8 @@ const defaults = {
   WEB_ORIGIN: "http://localhost:3000",
   LOG_LEVEL: "info",
   NOTES_LIMIT: 1000,
+  DATABASE_POOL_MAX: 10,
+  DATABASE_STATEMENT_TIMEOUT_MS: 5000,
   HEADERS_TIMEOUT_MS: 10_000,
   REQUEST_TIMEOUT_MS: 30_000,
   KEEP_ALIVE_TIMEOUT_MS: 65_000,
@@ -40,6 +42,10 @@ describe("parseEnv", () => {
       WEB_ORIGIN: "https://example.com",
       LOG_LEVEL: "warn",
       NOTES_LIMIT: "5",
+      DATABASE_URL: "postgres://app:secret@db.internal:5432/notes",
+      DATABASE_POOL_MAX: "20",
+      DATABASE_STATEMENT_TIMEOUT_MS: "2500",
+      PGLITE_DATA_DIR: "/tmp/notes",
       HEADERS_TIMEOUT_MS: "2000",
       REQUEST_TIMEOUT_MS: "3000",
       KEEP_ALIVE_TIMEOUT_MS: "4000",
@@ -85,10 +91,32 @@ describe("parseEnv", () => {
     ["KEEP_ALIVE_TIMEOUT_MS", "1.5"],
     ["SHUTDOWN_DELAY_MS", "-5"],
     ["SHUTDOWN_TIMEOUT_MS", "soon"],
+    ["DATABASE_URL", "http://db.internal/notes"],
+    ["DATABASE_URL", "host=db user=app"],
+    ["DATABASE_POOL_MAX", "0"],
+    ["DATABASE_POOL_MAX", "ten"],
+    ["DATABASE_STATEMENT_TIMEOUT_MS", "0"],
+    ["DATABASE_STATEMENT_TIMEOUT_MS", "1e4"],
   ])("rejects %s=%j with an error naming it", (name, value) => {
     const err = envError({ [name]: value });
     expect(err.message).toMatch(/^invalid configuration: /);
     expect(err.message).toContain(`${name}: `);
+  });
+
+  it("requires DATABASE_URL in production, and only there", () => {
+    expect(envError({ NODE_ENV: "production" }).message).toBe(
+      "invalid configuration: DATABASE_URL: must be set when NODE_ENV=production (PGlite, the development database, is not in the production build)",
+    );
+    expect(parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://db/x" }).DATABASE_URL).toBe(
+      "postgres://db/x",
+    );
+    expect(parseEnv({ NODE_ENV: "test" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("never quotes DATABASE_URL in an error (it carries a password)", () => {
+    const err = envError({ DATABASE_URL: "mysql://app:hunter2@db/notes" });
+    expect(err.message).toContain("DATABASE_URL: ");
+    expect(err.message).not.toContain("hunter2");
   });
 
   it("names every bad variable at once, and only those", () => {

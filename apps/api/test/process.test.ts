@@ -32,9 +32,16 @@ const messages = (server: RunningServer) =>
     .filter((line) => line.startsWith("{"))
     .map((line) => (JSON.parse(line) as { msg: string }).msg);
 
-/** Runs the built API to its exit with exactly `env`; for configurations that must not start. */
+/** Nothing listens here: the API starts anyway (the database is connected in the background). */
+const NO_DATABASE = "postgres://app@127.0.0.1:1/none";
+
+/** Runs the built API to its exit with `env` (as production, with a database URL unless `env` says otherwise). */
 function runToExit(env: Record<string, string>) {
-  return spawnSync(process.execPath, [paths.apiEntry], { env, encoding: "utf8", timeout: 10_000 });
+  return spawnSync(process.execPath, [paths.apiEntry], {
+    env: { NODE_ENV: "production", DATABASE_URL: NO_DATABASE, ...env },
+    encoding: "utf8",
+    timeout: 10_000,
+  });
 }
 
 /** A POST whose headers are complete and whose body never is: a real request in flight. */
@@ -242,6 +249,9 @@ describe("bad configuration", () => {
     ["LOG_LEVEL", "chatty"],
     ["HEADERS_TIMEOUT_MS", "soon"],
     ["NOTES_LIMIT", "-1"],
+    ["DATABASE_URL", "mysql://app@db/notes"],
+    ["DATABASE_POOL_MAX", "0"],
+    ["DATABASE_STATEMENT_TIMEOUT_MS", "0"],
   ])("refuses %s=%j: exit 1, a message naming it, no stack, nothing listening", async (name, value) => {
     const port = await freePort();
     const result = runToExit({ API_PORT: String(port), API_HOST: "127.0.0.1", [name]: value });
@@ -250,6 +260,23 @@ describe("bad configuration", () => {
     expect(result.stderr).not.toMatch(/\bat .*:\d+:\d+/);
     expect(result.stdout).not.toContain("listening");
     expect(await isRefused(port)).toBe(true);
+  });
+
+  it("refuses to start in production without DATABASE_URL: no silent throwaway database", async () => {
+    const port = await freePort();
+    const result = runToExit({ API_PORT: String(port), DATABASE_URL: "" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      "api: invalid configuration: DATABASE_URL: must be set when NODE_ENV=production (PGlite, the development database, is not in the production build)\n",
+    );
+    expect(await isRefused(port)).toBe(true);
+  });
+
+  it("never prints DATABASE_URL's value (it carries a password)", () => {
+    const result = runToExit({ DATABASE_URL: "mysql://app:hunter2@db/notes" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("DATABASE_URL: must be one postgres://");
+    expect(result.stderr).not.toContain("hunter2");
   });
 
   it("names every bad variable in one message", () => {

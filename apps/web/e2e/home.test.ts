@@ -47,10 +47,12 @@ describe.runIf(enabled)("home page in Chromium against the production build", ()
     await expect
       .poll(() => page.getByRole("region", { name: "Notes from the API" }).textContent())
       .toContain(text);
-    // The seed note the API starts with is there too, and the count matches what the API says.
+    // The count matches what the API says.
     const { notes } = (await (await fetch(`${api.url}/notes`)).json()) as { notes: { text: string }[] };
     expect(await page.locator("[data-note-id]").count()).toBe(notes.length);
-    expect(await page.locator("footer").textContent()).toBe(`${notes.length} notes`);
+    expect(await page.locator("footer").textContent()).toBe(
+      `${notes.length} note${notes.length === 1 ? "" : "s"}`,
+    );
   });
 
   it("sends a Content-Security-Policy with a fresh nonce per page, on every script, and no inline scripts", async () => {
@@ -85,6 +87,25 @@ describe.runIf(enabled)("home page in Chromium against the production build", ()
 
     mkdirSync(join(paths.repoRoot, "apps/web/.reports"), { recursive: true });
     await page.screenshot({ path: join(paths.repoRoot, "apps/web/.reports/home.png"), fullPage: true });
+  });
+
+  it("deletes a note with its Delete button: gone from the page and from the API", async () => {
+    const text = `to be deleted ${Date.now()}`;
+    const created = await fetch(`${api.url}/notes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text }),
+    });
+    const { note } = (await created.json()) as { note: { id: string } };
+    await page.goto(web.url);
+    const item = page.locator(`[data-note-id="${note.id}"]`);
+    await item.waitFor();
+    await page.getByRole("button", { name: `Delete note: ${text}` }).click();
+    await item.waitFor({ state: "detached" });
+    expect((await fetch(`${api.url}/notes/${note.id}`)).status).toBe(404);
+    const { notes } = (await (await fetch(`${api.url}/notes`)).json()) as { notes: unknown[] };
+    expect(await page.locator("[data-note-id]").count()).toBe(notes.length);
+    expect(cspViolations).toEqual([]);
   });
 
   it("shows the validation message and keeps what was typed", async () => {

@@ -1,6 +1,7 @@
 // The /api/notes route handler: cross-site requests, content types and body sizes are refused before anything
 // reaches the API; the API's answers are parsed before they are passed on.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { DELETE } from "@/app/api/notes/[id]/route";
 import { POST } from "@/app/api/notes/route";
 import { UNAVAILABLE } from "@/lib/api";
 import { BODY_LIMIT } from "@/lib/request";
@@ -175,4 +176,54 @@ describe("POST /api/notes", () => {
       log.mockRestore();
     },
   );
+});
+
+describe("DELETE /api/notes/[id]", () => {
+  const ID = "3f1c9a52-6f0e-4b7e-9a3b-2b8f1d2c4e5a";
+  const seen: string[] = [];
+  beforeEach(() => {
+    seen.length = 0;
+    api.answer((req, _b, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.url === `/notes/${ID}`) res.writeHead(204).end();
+      else json(res, 404, { error: "not_found", message: "no note with that id" });
+    });
+  });
+  const del = (id: string, headers: Record<string, string> = {}) =>
+    DELETE(
+      new Request(`http://web.test/api/notes/${id}`, {
+        method: "DELETE",
+        headers: { host: "web.test", ...headers },
+      }),
+      {
+        params: Promise.resolve({ id }),
+      },
+    );
+
+  it("deletes through the API's DELETE /notes/:id and answers 204 with no body", async () => {
+    const res = await del(ID, { origin: "http://web.test", "sec-fetch-site": "same-origin" });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe("");
+    expect(seen).toEqual([`DELETE /notes/${ID}`]);
+  });
+
+  it("passes the API's 404 through, and escapes the id into one path segment", async () => {
+    await expectProblem(await del("../ready"), 404, "not_found");
+    expect(seen).toEqual(["DELETE /notes/..%2Fready"]);
+  });
+
+  it.each([
+    ["Sec-Fetch-Site: cross-site", { "sec-fetch-site": "cross-site" }],
+    ["a foreign Origin", { origin: "http://evil.example" }],
+  ])("refuses %s with 403 and deletes nothing", async (_name, headers) => {
+    await expectProblem(await del(ID, headers), 403, "cross_site");
+    expect(seen).toEqual([]);
+  });
+
+  it.each(badAnswers)("answers 502 JSON when the API answers %s", async (_name, handler) => {
+    api.answer(handler);
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    await expectProblem(await del(ID), 502, "api_unavailable");
+    log.mockRestore();
+  });
 });

@@ -3,7 +3,8 @@
 // - a variable set to "" is unset (its default applies), in every app and for every variable;
 // - a port is plain decimal digits, 1 to 65535 (no 0x50, 1e3, +80, " 80" or 80.0);
 // - an origin is exactly one http(s) origin (a list is refused, not half-used);
-// - a URL is one absolute http(s) URL.
+// - a URL is one absolute http(s) URL;
+// - a secret (a database URL carries a password) is never echoed back in an error.
 import { z } from "zod";
 
 const digits = /^[0-9]+$/;
@@ -47,6 +48,16 @@ export const httpOrigin = z
   )
   .transform((value) => (URL.canParse(value) ? new URL(value).origin : value));
 
+/** One postgres:// or postgresql:// connection URL with a host (libpq's key=value form is not accepted). */
+export const postgresUrl = z.string().refine(
+  (value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return (url.protocol === "postgres:" || url.protocol === "postgresql:") && url.hostname !== "";
+  },
+  { error: "must be one postgres://user:password@host[:port]/database URL" },
+);
+
 export const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
 
 /** HTTP server timeouts and graceful shutdown, the same variables and defaults for both servers. */
@@ -85,18 +96,20 @@ export class ConfigError extends Error {}
 
 /**
  * Parses `source` (normally process.env) with `schema` after dropping every variable set to "" (unset).
- * Throws ConfigError naming every bad variable: `invalid configuration: API_PORT: …; WEB_ORIGIN: …`.
+ * Throws ConfigError naming every bad variable: `invalid configuration: API_PORT: …; WEB_ORIGIN: …`, quoting the
+ * value given unless the variable is one of `secrets`.
  */
 export function parseConfig<S extends z.ZodType>(
   schema: S,
   source: Record<string, string | undefined>,
+  { secrets = [] }: { secrets?: readonly string[] } = {},
 ): z.output<S> {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".");
-    const value = typeof name === "string" ? present[name] : undefined;
+    const value = secrets.includes(name) ? undefined : present[name];
     return `${name}: ${issue.message}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}`;
   });
   throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);

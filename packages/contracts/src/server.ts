@@ -2,8 +2,9 @@
 // - a listen error (port taken, bad host) prints one line and exits 1;
 // - slow or idle clients are cut by the header, request and keep-alive timeouts;
 // - SIGTERM, SIGINT and SIGHUP drain: /ready turns 503, after SHUTDOWN_DELAY_MS the listener closes, connections
-//   with no request in flight close at once (after IDLE_GRACE_MS), requests in flight finish (then exit 0) or are cut after
-//   SHUTDOWN_TIMEOUT_MS (exit 1); a second signal exits 1 at once.
+//   with no request in flight close at once (after IDLE_GRACE_MS), requests in flight finish, then `onDrained` runs
+//   (the API closes its database pool there) and the process exits 0, or they are cut after SHUTDOWN_TIMEOUT_MS
+//   (exit 1); a second signal exits 1 at once.
 import type { Server, ServerOptions } from "node:http";
 import type { Socket } from "node:net";
 import type { Lifecycle } from "./config.js";
@@ -51,11 +52,12 @@ const exit = (code: number) => process.exit(code);
 
 /**
  * The timeouts, listen errors, connection tracking and drain for the servers handed to `add` (created, listening or
- * about to). `name` prefixes the one line a listen error prints.
+ * about to). `name` prefixes the one line a listen error prints; `onDrained` runs once every request has finished,
+ * before exit 0 (still bounded by SHUTDOWN_TIMEOUT_MS).
  */
 export function createGuard(
   env: Lifecycle,
-  { name, log }: { name: string; log: Log },
+  { name, log, onDrained }: { name: string; log: Log; onDrained?: () => Promise<void> },
 ): Guarded & { add(server: Server): void } {
   const servers: Server[] = [];
   /** Open connections and how many requests each has in flight. */
@@ -111,10 +113,18 @@ export function createGuard(
       setTimeout(() => {
         for (const [socket, requests] of inFlight) if (requests === 0) socket.destroy();
       }, IDLE_GRACE_MS).unref();
-      void Promise.all(closed).then(() => {
-        log("info", "drained; bye");
-        exit(0);
-      });
+      void Promise.all(closed)
+        .then(() => onDrained?.())
+        .then(
+          () => {
+            log("info", "drained; bye");
+            exit(0);
+          },
+          (err: unknown) => {
+            log("error", `drained, but cleaning up failed: ${String(err)}`);
+            exit(1);
+          },
+        );
     }, env.SHUTDOWN_DELAY_MS).unref();
   };
 

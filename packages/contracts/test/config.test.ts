@@ -9,6 +9,7 @@ import {
   httpUrl,
   parseConfig,
   port,
+  postgresUrl,
   serverLifecycle,
 } from "../src/config.js";
 
@@ -134,5 +135,27 @@ describe("parseConfig", () => {
     expect(message).toContain("URL_A: ");
     expect(message).not.toContain("HOST_A");
     expect(message.split("; ")).toHaveLength(3);
+  });
+
+  it("accepts a postgres:// or postgresql:// URL and refuses anything else", () => {
+    const db = z.object({ DB: postgresUrl });
+    for (const value of ["postgres://app:pw@db.internal:5432/notes", "postgresql://127.0.0.1/x"])
+      expect(parseConfig(db, { DB: value }).DB).toBe(value);
+    for (const value of ["http://db/x", "host=db user=app", "postgres:///x", "db.internal:5432"])
+      expect(() => parseConfig(db, { DB: value })).toThrow(/DB: must be one postgres:/);
+  });
+
+  it("never quotes a secret's value in the error", () => {
+    const db = z.object({ DB: postgresUrl, PORT_A: port });
+    const bad = { DB: "mysql://app:hunter2@db/x", PORT_A: "nope" };
+    let message = "";
+    try {
+      parseConfig(db, bad, { secrets: ["DB"] });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain("DB: must be one postgres://");
+    expect(message).not.toContain("hunter2");
+    expect(message).toContain('PORT_A: must be plain decimal digits (got "nope")');
   });
 });

@@ -1,5 +1,6 @@
 import { Card } from "@repo/ui/card";
 import { ApiError, listNotes, UNAVAILABLE, type Note } from "@/lib/api";
+import { DeleteNoteButton } from "./DeleteNoteButton";
 import { NoteForm } from "./NoteForm";
 
 // Rendered per request, from what the API says now (API_URL is read at run time, not baked into the build).
@@ -35,8 +36,13 @@ export default async function Home() {
         ) : (
           <ul data-testid="notes">
             {notes.map((note) => (
-              <li key={note.id} data-note-id={note.id}>
-                {note.text}
+              <li
+                key={note.id}
+                data-note-id={note.id}
+                style={{ display: "flex", gap: "0.5rem", alignItems: "center", marginBottom: "0.25rem" }}
+              >
+                <span style={{ flex: 1 }}>{note.text}</span>
+                <DeleteNoteButton id={note.id} text={note.text} />
               </li>
             ))}
           </ul>

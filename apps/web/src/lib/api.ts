@@ -3,7 +3,7 @@
 // timeout, HTML, an empty or cut body, the wrong shape, a 5xx) becomes ApiError 502 with a generic message for
 // visitors, and the details go to the server log.
 import { noteBody, noteList, problem, readyBody, type Note } from "@repo/contracts/notes";
-import type { z } from "zod";
+import { z } from "zod";
 import { webEnv } from "@/env";
 
 export type { Note };
@@ -58,7 +58,8 @@ async function call<S extends z.ZodType>(
   }
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // 204 No Content: no body, parsed as undefined (the schema says whether that is what was expected).
+    body = status === 204 && text === "" ? undefined : JSON.parse(text);
   } catch {
     throw unavailable(path, `status ${status}, body is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
   }
@@ -88,6 +89,11 @@ export async function createNote(text: string, options: ApiOptions = {}): Promis
   return (await call("/notes", noteBody, init, options)).note;
 }
 
+/** Deletes a note; ApiError 404 not_found when there is no such note. */
+export async function deleteNote(id: string, options: ApiOptions = {}): Promise<void> {
+  await call(`/notes/${encodeURIComponent(id)}`, z.undefined(), { method: "DELETE" }, options);
+}
+
 /** True when the API answers /ready with 200 and its ready body within `timeoutMs`. */
 export async function apiReady({ baseUrl = webEnv().API_URL, timeoutMs = 1_000 }: ApiOptions = {}) {
   try {
@@ -99,4 +105,16 @@ export async function apiReady({ baseUrl = webEnv().API_URL, timeoutMs = 1_000 }
   } catch {
     return false;
   }
+}
+
+/** The JSON answer for an error calling the API: an ApiError as the API (or the client) described it, else 500. */
+export function errorResponse(route: string, err: unknown): Response {
+  if (err instanceof ApiError) {
+    return Response.json({ error: err.code, message: err.message }, { status: err.status });
+  }
+  console.error(`web: ${route}:`, err);
+  return Response.json(
+    { error: "internal_error", message: "something went wrong on our side" },
+    { status: 500 },
+  );
 }

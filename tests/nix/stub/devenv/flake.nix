@@ -1,6 +1,7 @@
 # Stand-in for cachix/devenv v2.2.2: lib.mkShell with the real formals ({ pkgs, inputs, modules },
 # flake.nix lib.mkConfig) and a tiny module evaluator that knows the options nix-sample sets, so a
-# misspelt option fails. Like the real one (src/modules/flake-compat.nix: devenv.root defaults to
+# misspelt option fails; config.procfileScript and config.test (what `devenv up` / `devenv test` build) are
+# stand-in derivations. Like the real one (src/modules/flake-compat.nix: devenv.root defaults to
 # $PWD and is asserted non-empty), it fails under pure evaluation, where getEnv returns "".
 {
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-26.05"; # followed from the root, never fetched
@@ -31,11 +32,34 @@
           };
           defs = map (m: if builtins.isFunction m then m args else m) modules;
           unknown = builtins.concatMap (d: builtins.filter (n: !(builtins.elem n known)) (builtins.attrNames d)) defs;
+          # The real options of services.postgres (src/modules/services/postgres.nix), so a misspelt one fails.
+          postgresOptions = [
+            "enable"
+            "package"
+            "extensions"
+            "listen_addresses"
+            "port"
+            "createDatabase"
+            "initdbArgs"
+            "settings"
+            "initialDatabases"
+            "initialScript"
+          ];
+          services = builtins.foldl' (acc: d: acc // (d.services or { })) { } defs;
+          # What `devenv up` / `devenv test` build (the real ones are process-compose and test scripts).
+          standIn = name: {
+            type = "derivation";
+            inherit name;
+            outPath = "/nix/store/00000000000000000000000000000000-${name}";
+          };
           config = {
             packages = builtins.concatMap (d: d.packages or [ ]) defs;
             env = builtins.foldl' (acc: d: acc // (d.env or { })) { } defs;
             enterShell = builtins.concatStringsSep "\n" (map (d: d.enterShell or "") defs);
             scripts = builtins.foldl' (acc: d: acc // (d.scripts or { })) { } defs;
+            inherit services;
+            procfileScript = standIn "devenv-up";
+            test = standIn "devenv-test";
           };
           root = builtins.getEnv "PWD";
         in
@@ -47,6 +71,9 @@
           builtins.all (s: builtins.attrNames s == [ "exec" ] && builtins.isString s.exec) (builtins.attrValues config.scripts)
           || throw "devenv: scripts.<name> takes exec (a string) here";
         assert builtins.all builtins.isString (builtins.attrValues config.env) || throw "devenv: env values must be strings";
+        assert
+          builtins.all (n: builtins.elem n postgresOptions) (builtins.attrNames (services.postgres or { }))
+          || throw "devenv: unknown services.postgres option(s)";
         {
           type = "derivation";
           name = "devenv-shell";

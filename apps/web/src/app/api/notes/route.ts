@@ -1,7 +1,7 @@
 // The browser's only way to the API: same-origin, so the sample flow needs no CORS. Cross-site requests, bodies
 // that aren't JSON or are over 16 KiB never reach the API; the API's answer is parsed before it is passed on.
 import { noteInput, validationProblem } from "@repo/contracts/notes";
-import { ApiError, createNote } from "@/lib/api";
+import { createNote, errorResponse } from "@/lib/api";
 import { readJsonBody, refuseCrossSite } from "@/lib/request";
 
 export async function POST(request: Request): Promise<Response> {
@@ -14,13 +14,6 @@ export async function POST(request: Request): Promise<Response> {
   try {
     return Response.json({ note: await createNote(input.data.text) }, { status: 201 });
   } catch (err) {
-    if (err instanceof ApiError) {
-      return Response.json({ error: err.code, message: err.message }, { status: err.status });
-    }
-    console.error("web: POST /api/notes:", err);
-    return Response.json(
-      { error: "internal_error", message: "something went wrong on our side" },
-      { status: 500 },
-    );
+    return errorResponse("POST /api/notes", err);
   }
 }

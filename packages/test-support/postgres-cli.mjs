@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// For the shell suites: `node postgres-cli.mjs start DIR` starts a throwaway cluster in DIR and prints its URL on
+// stdout (or TEST_DATABASE_URL's server, with a fresh database); `stop DIR` stops it and removes DIR;
+// `database SERVER_URL` creates a fresh database there and prints its URL. Logs go to stderr.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createDatabase, findPostgresBin, startPostgres } from "./postgres.mjs";
+
+const [command, arg] = process.argv.slice(2);
+const usage = "usage: postgres-cli.mjs start DIR | stop DIR | database SERVER_URL";
+
+try {
+  if (command === "start" && arg) {
+    const external = process.env.TEST_DATABASE_URL;
+    if (external) {
+      mkdirSync(arg, { recursive: true });
+      writeFileSync(join(arg, "external"), "");
+      process.stdout.write(`${await createDatabase(external)}\n`);
+    } else {
+      const cluster = await startPostgres({ dir: arg, detached: true });
+      process.stdout.write(`${await cluster.createDatabase()}\n`);
+    }
+  } else if (command === "stop" && arg) {
+    const bin = findPostgresBin();
+    if (bin && existsSync(join(arg, "data", "postmaster.pid"))) {
+      const pgCtl = [join(bin, "pg_ctl"), "-D", join(arg, "data"), "-m", "fast", "-w", "stop"];
+      const root = process.getuid?.() === 0;
+      spawnSync(root ? "runuser" : pgCtl[0], root ? ["-u", "postgres", "--", ...pgCtl] : pgCtl.slice(1), {
+        stdio: ["ignore", 2, 2],
+      });
+    }
+    rmSync(arg, { recursive: true, force: true });
+  } else if (command === "database" && arg) {
+    process.stdout.write(`${await createDatabase(arg)}\n`);
+  } else {
+    process.stderr.write(`${usage}\n`);
+    process.exit(2);
+  }
+} catch (err) {
+  process.stderr.write(`postgres-cli: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
