@@ -79,9 +79,13 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
           stripExtensions: ["hbs"],
         },
         // Link the app into the workspace (pnpm-lock.yaml gets its importer; every dependency is already in the
-        // lockfile, so this needs no download and the Nix dependency hash stays the same).
+        // lockfile, so this needs no download and the Nix dependency hash stays the same). The lockfile must
+        // change, so never frozen, even where CI=true makes that pnpm's default.
         () => {
-          execFileSync("pnpm", ["install", "--prefer-offline"], { cwd: root, stdio: "inherit" });
+          execFileSync("pnpm", ["install", "--prefer-offline", "--no-frozen-lockfile"], {
+            cwd: root,
+            stdio: "inherit",
+          });
           return `pnpm install: apps/${answers.name} linked`;
         },
       ];
