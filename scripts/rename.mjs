@@ -8,8 +8,9 @@
 // owner stays. tests/nix/fixtures (third-party lockfiles) and binary files are left alone.
 //
 // It refuses (exit 2, nothing written) a name that is not both a valid npm package name and an OCI
-// repository path component, an owner GitHub would not accept, and (exit 3) a work tree with uncommitted
-// changes, so that `git diff` shows exactly what it did and `git checkout .` undoes it.
+// repository path component, an owner GitHub would not accept, and (exit 3) uncommitted changes to
+// tracked files (untracked ones are never touched), so that `git diff` shows exactly what it did and
+// `git checkout .` undoes it.
 // Logs go to stderr; the new name alone goes to stdout.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -63,7 +64,7 @@ try {
 } catch {
   refuse(2, "not inside a git work tree: run it in your copy of the template");
 }
-const dirty = git("-C", root, "status", "--porcelain");
+const dirty = git("-C", root, "status", "--porcelain", "--untracked-files=no");
 if (dirty)
   refuse(3, `the work tree has uncommitted changes; commit or stash them first:\n${dirty.trimEnd()}`);
 
