@@ -134,7 +134,7 @@ if (changes.length === 0)
   log(`nothing to change: the project is already ${name} (github.com/${owner}/${name})`);
 else {
   log(
-    `${oldName} -> ${name}, github.com/${oldOwner}/${oldRepo} -> github.com/${owner}/${name}: ${changes.length} files changed`,
+    `${oldName} -> ${name}, github.com/${oldOwner}/${oldRepo} -> github.com/${owner}/${name}: ${changes.length} file${changes.length === 1 ? "" : "s"} changed`,
   );
   log("next: git diff, pnpm install, commit");
 }

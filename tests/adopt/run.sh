@@ -231,7 +231,7 @@ rename() {
   local out
   out=$(cd "$C" && pnpm --silent rename acme-shop --owner acme 2>"$WORK/rename.err") || { cat "$WORK/rename.err"; return 1; }
   [ "$out" = acme-shop ] || { echo "stdout: $out"; return 1; }
-  grep -qE 'files changed' "$WORK/rename.err" || { cat "$WORK/rename.err"; return 1; }
+  grep -qE 'files? changed' "$WORK/rename.err" || { cat "$WORK/rename.err"; return 1; }
   gitc commit -qam "rename to acme-shop"
 }
 t "pnpm rename acme-shop --owner acme: the new name alone on stdout, what changed on stderr" rename
