@@ -7,7 +7,11 @@
 #     typecheck, test and build pass for them; the flake (against tests/nix's stand-ins) has <app>,
 #     image-<app> and dev-<app>; the build command of its derivation produces its entry; push-image.sh pushes
 #     it to a real local registry; affected-apps.sh lists it for a change inside it;
-#  3. `nix flake init -t`'s template: templates.default evaluates (path, welcomeText naming the next commands).
+#  3. `nix flake init -t`'s template: templates.default evaluates (path, welcomeText naming the next commands);
+#  4. `pnpm rename`: bad names, bad owners and a dirty tree are refused with nothing changed (a bare clone);
+#     then, in step 2's clone, `pnpm rename acme-shop --owner acme` leaves no spelling of the old name, and
+#     install, lint, typecheck, the flake (image-web is acme-shop-web, labelled github.com/acme/acme-shop)
+#     and scripts/apps.sh all follow.
 #
 # Needs git, jq, pnpm, node 22, nix (Debian's nix-bin), docker-registry and skopeo; with REQUIRE_EVERY_SUITE=1
 # a missing one fails the suite.
@@ -77,6 +81,40 @@ if command -v nix-instantiate >/dev/null; then
   t "templates.default: the repository itself, welcomeText names pnpm rename and pnpm install && pnpm dev" template
 else
   t_unavailable "flake template: needs nix-instantiate"
+fi
+
+# ---- 4a. pnpm rename refuses bad input, changing nothing (a clone without node_modules: node and git only) ---
+R=$TMPDIR_ADOPT/rename-refusals
+refused() { # refused CODE PATTERN ARGS...: exit CODE, PATTERN on stderr, nothing on stdout, tree untouched
+  local code=$1 pattern=$2 rc=0
+  shift 2
+  (cd "$R" && node scripts/rename.mjs "$@") >"$TMPDIR_ADOPT/rename.out" 2>"$TMPDIR_ADOPT/rename.err" || rc=$?
+  [ "$rc" = "$code" ] || { echo "exit $rc, not $code:"; cat "$TMPDIR_ADOPT/rename.err"; return 1; }
+  grep -qE -- "$pattern" "$TMPDIR_ADOPT/rename.err" || { echo "stderr lacks /$pattern/:"; cat "$TMPDIR_ADOPT/rename.err"; return 1; }
+  [ ! -s "$TMPDIR_ADOPT/rename.out" ] || { echo "stdout:"; cat "$TMPDIR_ADOPT/rename.out"; return 1; }
+  [ -z "$(git -C "$R" status --porcelain --untracked-files=no)" ] || { git -C "$R" status --short; return 1; }
+}
+if command -v node >/dev/null && git clone -q "$repo" "$R"; then
+  long=$(printf 'a%.0s' {1..215})
+  for bad in Acme "a b" -x x- x--y .x _x .. "a/b" "$long" ""; do
+    t "pnpm rename '${bad:0:20}' is refused (exit 2), nothing changed" refused 2 "is not a project name|usage" "$bad"
+  done
+  for bad in -acme acme- "ac--me" "ac_me" "$(printf 'o%.0s' {1..40})"; do
+    t "pnpm rename shop --owner '$bad' is refused (exit 2), nothing changed" refused 2 "is not a GitHub owner|owner" shop --owner="$bad"
+  done
+  t "pnpm rename with two names is refused (exit 2)" refused 2 usage a b
+  dirty_refused() {
+    echo "# mine" >>"$R/README.md"
+    local rc=0
+    (cd "$R" && node scripts/rename.mjs acme-shop) >/dev/null 2>"$TMPDIR_ADOPT/rename.err" || rc=$?
+    [ "$rc" = 3 ] && grep -q "uncommitted changes" "$TMPDIR_ADOPT/rename.err" || { echo "exit $rc:"; cat "$TMPDIR_ADOPT/rename.err"; return 1; }
+    [ "$(git -C "$R" diff --name-only)" = README.md ] && [ "$(jq -r .name "$R/package.json")" = "$(jq -r .name "$repo/package.json")" ] ||
+      { git -C "$R" status --short; return 1; }
+    git -C "$R" checkout -q README.md
+  }
+  t "pnpm rename refuses a work tree with uncommitted changes (exit 3), touching nothing" dirty_refused
+else
+  t_unavailable "pnpm rename refusals: need node and git"
 fi
 
 # ---- 2. generated apps in one temp clone -------------------------------------------------------------------
@@ -186,5 +224,39 @@ affected() {
   [ "$got" = '["admin","api","shop","web"]' ] || { echo "scripts/apps.sh: $got"; return 1; }
 }
 t "affected-apps.sh lists shop for a change inside it; scripts/apps.sh lists all four" affected
+
+# ---- 4b. pnpm rename in the same clone (generated apps included), then the same checks --------------------
+old_name=$(jq -r .name "$repo/package.json")
+rename() {
+  local out
+  out=$(cd "$C" && pnpm --silent rename acme-shop --owner acme 2>"$WORK/rename.err") || { cat "$WORK/rename.err"; return 1; }
+  [ "$out" = acme-shop ] || { echo "stdout: $out"; return 1; }
+  grep -qE 'files? changed' "$WORK/rename.err" || { cat "$WORK/rename.err"; return 1; }
+  gitc commit -qam "rename to acme-shop"
+}
+t "pnpm rename acme-shop --owner acme: the new name alone on stdout, what changed on stderr" rename
+no_old_name() { # every spelling of the old name: kebab, snake, SCREAMING, Pascal, camel, compact
+  local hits
+  hits=$(git -C "$C" grep -nIiE "${old_name//[-._]/[-_.]?}" -- ':!tests/nix/fixtures' || true)
+  [ -z "$hits" ] || { echo "$hits" | head -n 20; return 1; }
+}
+t "no spelling of '$old_name' left in the tracked files" no_old_name
+t "renaming again to the same name changes nothing" bash -c \
+  "cd '$C' && pnpm --silent rename acme-shop >/dev/null 2>&1 && [ -z \"\$(git status --porcelain)\" ]"
+renamed_checks() {
+  (cd "$C" && pnpm install --offline --frozen-lockfile >"$WORK/rename-install.log" 2>&1) || { tail -n 20 "$WORK/rename-install.log"; return 1; }
+  (cd "$C" && pnpm turbo run lint typecheck --filter=web --filter=shop >"$WORK/rename-checks.log" 2>&1) ||
+    { grep -E 'error|Error|×' "$WORK/rename-checks.log" | head -n 30; return 1; }
+}
+t "renamed: pnpm install --frozen-lockfile, lint and typecheck (web, shop) pass" renamed_checks
+renamed_flake() {
+  eval_stub "$C" packages >"$WORK/renamed.json" 2>"$WORK/renamed.err" || { tail -n 20 "$WORK/renamed.err"; return 1; }
+  jq -e '.["x86_64-linux"] | .["image-web"].imageName == "acme-shop-web" and .["image-shop"].imageName == "acme-shop-shop"
+    and .["image-web"].config.Labels["org.opencontainers.image.source"] == "https://github.com/acme/acme-shop"' "$WORK/renamed.json" >/dev/null ||
+    { jq -c '.["x86_64-linux"]["image-web"] | {imageName, labels: .config.Labels}' "$WORK/renamed.json"; return 1; }
+}
+t "renamed flake: image-web is acme-shop-web, labelled https://github.com/acme/acme-shop" renamed_flake
+t "renamed: scripts/apps.sh web gives the image acme-shop-web" bash -c \
+  "cd '$C' && [ \"\$(bash scripts/apps.sh web | jq -r .image)\" = acme-shop-web ]"
 
 t_summary
