@@ -19,13 +19,8 @@
 set -euo pipefail
 
 prog=deploy-set
-log() { printf '%s: %s\n' "$prog" "$*" >&2; }
-die() {
-  local code=$1
-  shift
-  printf '%s: error: %s\n' "$prog" "$*" >&2
-  exit "$code"
-}
+# shellcheck source-path=SCRIPTDIR source=lib/log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/log.sh"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib/github.sh
 . "$here/lib/github.sh"

@@ -12,13 +12,8 @@
 set -euo pipefail
 
 prog=last-green-sha
-log() { printf '%s: %s\n' "$prog" "$*" >&2; }
-die() {
-  local code=$1
-  shift
-  printf '%s: error: %s\n' "$prog" "$*" >&2
-  exit "$code"
-}
+# shellcheck source-path=SCRIPTDIR source=lib/log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/log.sh"
 
 branch=main
 workflow=ci.yml

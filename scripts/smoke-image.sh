@@ -42,13 +42,8 @@
 set -euo pipefail
 
 prog=smoke-image
-log() { printf '%s: %s\n' "$prog" "$*" >&2; }
-die() {
-  local code=$1
-  shift
-  printf '%s: error: %s\n' "$prog" "$*" >&2
-  exit "$code"
-}
+# shellcheck source-path=SCRIPTDIR source=lib/log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/log.sh"
 # shellcheck source-path=SCRIPTDIR source=lib/archive.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/archive.sh"
 # shellcheck source-path=SCRIPTDIR source=lib/podman.sh

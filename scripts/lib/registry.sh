@@ -17,13 +17,8 @@ if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); 
   exit 2
 fi
 
-log() { printf '%s: %s\n' "$prog" "$*" >&2; }
-die() {
-  local code=$1
-  shift
-  printf '%s: error: %s\n' "$prog" "$*" >&2
-  exit "$code"
-}
+# shellcheck source-path=SCRIPTDIR source=log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 # The apps that have images: every apps/<name> with a `runtime` field (lib/apps.sh). Image name:
 # <project>-<app>, the project being the root package.json's name.
