@@ -28,6 +28,9 @@ export function requireBuilt(...entries: string[]): void;
 /** A port nothing listens on right now (asked from the OS, then released). */
 export function freePort(): Promise<number>;
 
+/** A free port held by another listener (it drops every connection) until `close()`: for "port taken" cases. */
+export function holdPort(): Promise<{ port: number; close(): Promise<void> }>;
+
 /** SIGKILLs every server started here that is still running (also done automatically on exit). */
 export function killAll(): void;
 

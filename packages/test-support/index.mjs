@@ -68,6 +68,14 @@ export function freePort() {
   });
 }
 
+/** A free port held by another listener (it drops every connection) until `close()`: for "port taken" cases. */
+export async function holdPort() {
+  const holder = createServer((socket) => socket.destroy());
+  const port = await freePort();
+  await new Promise((resolve) => holder.listen(port, "127.0.0.1", resolve));
+  return { port, close: () => new Promise((resolve) => holder.close(() => resolve())) };
+}
+
 /** Children still running; killed (SIGKILL, by PID) when this process exits. */
 const live = new Set();
 

@@ -1,18 +1,10 @@
 // The BUILT server (dist/index.mjs, as `pnpm start` and the image run it) as a child process: the promises of
 // docs/servers.md — draining on each signal, idle and half-open connections closed at once, a second signal,
-// SHUTDOWN_TIMEOUT_MS, listen errors, the timeouts, and bad configuration refused before listening.
+// SHUTDOWN_TIMEOUT_MS, listen errors, the timeouts, and bad configuration refused before listening. What the web
+// server promises too is one shared suite (describeServerProcess); the API's own cases are written out here.
 import { spawnSync } from "node:child_process";
-import { createServer, type Server } from "node:net";
-import {
-  freePort,
-  isRefused,
-  openSocket,
-  paths,
-  sleep,
-  startApi,
-  within,
-  type RunningServer,
-} from "@repo/test-support";
+import { freePort, isRefused, paths, sleep, startApi, within, type RunningServer } from "@repo/test-support";
+import { describeServerProcess } from "@repo/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Note } from "../src/store.js";
 import { ensureBuilt, rawRequest, sendRaw } from "./support.js";
@@ -122,146 +114,9 @@ describe("draining", () => {
     expect(messages(server)).toContain("SIGTERM: draining (delay 400 ms, timeout 10000 ms)");
     expect(messages(server)).toContain("drained; bye");
   });
-
-  it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
-    "on %s with an idle keep-alive connection, a half-sent request and a silent connection open: exit 0 at once",
-    async (signal) => {
-      const server = await api(); // SHUTDOWN_TIMEOUT_MS stays at its 10 s default
-      const idle = await openSocket(server.url, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-      for (let i = 0; i < 60 && !idle.received().includes("\r\n\r\n"); i++) await sleep(50);
-      expect(idle.received()).toMatch(/^HTTP\/1\.1 200/); // answered, and kept alive
-      const halfHeaders = await openSocket(server.url, "GET /health HTTP/1.1\r\nHo");
-      const silent = await openSocket(server.url);
-      await sleep(100);
-
-      const signalled = Date.now();
-      server.child.kill(signal);
-      expect(await within(server.exited, 3_000, `exiting after ${signal}`)).toEqual({
-        code: 0,
-        signal: null,
-      });
-      expect(Date.now() - signalled).toBeLessThan(1_500);
-      await Promise.all([idle.closed, halfHeaders.closed, silent.closed]);
-      expect(messages(server)).toContain(`${signal}: draining (delay 0 ms, timeout 10000 ms)`);
-    },
-  );
-
-  it("a second signal during the drain exits 1 at once, without waiting for the request in flight", async () => {
-    const server = await api();
-    const stuck = await openSocket(server.url, stuckPost.toString("latin1"));
-    await sleep(100);
-    server.child.kill("SIGTERM");
-    await sleep(300);
-    expect(server.alive()).toBe(true); // waiting for the request in flight, as it should
-    const second = Date.now();
-    server.child.kill("SIGINT");
-    expect(await within(server.exited, 2_000, "exiting after the second signal")).toEqual({
-      code: 1,
-      signal: null,
-    });
-    expect(Date.now() - second).toBeLessThan(1_000);
-    expect(messages(server)).toContain("SIGINT after SIGTERM: exiting now, without draining");
-    await stuck.closed;
-  });
-
-  it("enforces SHUTDOWN_TIMEOUT_MS: a request that outlasts it makes the process exit 1", async () => {
-    const server = await api({ SHUTDOWN_TIMEOUT_MS: "300" });
-    const stuck = await openSocket(server.url, stuckPost.toString("latin1"));
-    await sleep(150);
-    const signalled = Date.now();
-    server.child.kill("SIGTERM");
-
-    expect(await within(server.exited, 5_000, "exiting after the shutdown timeout")).toEqual({
-      code: 1,
-      signal: null,
-    });
-    const elapsed = Date.now() - signalled;
-    expect(elapsed).toBeGreaterThanOrEqual(280);
-    expect(elapsed).toBeLessThan(3_000);
-    expect(messages(server)).toContain("1 request(s) still running after 300 ms; exiting");
-    // The stuck connection was cut by the server, without an answer.
-    expect(await stuck.closed).toBe("");
-  });
-});
-
-describe("timeouts", () => {
-  it("HEADERS_TIMEOUT_MS cuts a client that never finishes its headers (408)", async () => {
-    const server = await api({ HEADERS_TIMEOUT_MS: "500", REQUEST_TIMEOUT_MS: "5000" });
-    const opened = Date.now();
-    const slow = await openSocket(server.url, "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
-    expect(await within(slow.closed, 4_000, "the server closing")).toMatch(/^HTTP\/1\.1 408/);
-    expect(Date.now() - opened).toBeGreaterThanOrEqual(450);
-  });
-
-  it("REQUEST_TIMEOUT_MS cuts a request whose body stalls (408)", async () => {
-    const server = await api({ HEADERS_TIMEOUT_MS: "500", REQUEST_TIMEOUT_MS: "1000" });
-    const opened = Date.now();
-    const stalled = await openSocket(server.url, stuckPost.toString("latin1"));
-    expect(await within(stalled.closed, 5_000, "the server closing")).toMatch(/^HTTP\/1\.1 408/);
-    expect(Date.now() - opened).toBeGreaterThanOrEqual(950);
-  });
-
-  it("KEEP_ALIVE_TIMEOUT_MS closes an idle keep-alive connection", async () => {
-    const server = await api({ KEEP_ALIVE_TIMEOUT_MS: "300" });
-    const idle = await openSocket(server.url, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-    const opened = Date.now();
-    expect(await within(idle.closed, 3_000, "the server closing the idle connection")).toMatch(
-      /^HTTP\/1\.1 200/,
-    );
-    expect(Date.now() - opened).toBeGreaterThanOrEqual(250);
-  });
-});
-
-describe("listen errors", () => {
-  let holder: Server;
-  let takenPort: number;
-  beforeAll(async () => {
-    holder = createServer();
-    takenPort = await freePort();
-    await new Promise<void>((resolve) => holder.listen(takenPort, "127.0.0.1", resolve));
-  });
-  afterAll(() => new Promise<void>((resolve) => holder.close(() => resolve())));
-
-  it("a port already in use: one clear line on stderr, exit 1", () => {
-    const result = runToExit({ API_PORT: String(takenPort), API_HOST: "127.0.0.1" });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `api: cannot listen on 127.0.0.1:${takenPort}: the port is already in use (EADDRINUSE)\n`,
-    );
-  });
-
-  it("an address this machine doesn't have: one clear line on stderr, exit 1", async () => {
-    const port = await freePort();
-    const result = runToExit({ API_PORT: String(port), API_HOST: "203.0.113.1" });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      `api: cannot listen on 203.0.113.1:${port}: no such address on this machine (EADDRNOTAVAIL)\n`,
-    );
-  });
 });
 
 describe("bad configuration", () => {
-  it.each([
-    ["API_PORT", "abc"],
-    ["API_PORT", "0x50"],
-    ["API_PORT", "0"],
-    ["WEB_ORIGIN", "http://a.example,http://b.example"],
-    ["LOG_LEVEL", "chatty"],
-    ["HEADERS_TIMEOUT_MS", "soon"],
-    ["NOTES_LIMIT", "-1"],
-    ["DATABASE_URL", "mysql://app@db/notes"],
-    ["DATABASE_POOL_MAX", "0"],
-    ["DATABASE_STATEMENT_TIMEOUT_MS", "0"],
-  ])("refuses %s=%j: exit 1, a message naming it, no stack, nothing listening", async (name, value) => {
-    const port = await freePort();
-    const result = runToExit({ API_PORT: String(port), API_HOST: "127.0.0.1", [name]: value });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^api: invalid configuration: ${name}: .*\\n$`));
-    expect(result.stderr).not.toMatch(/\bat .*:\d+:\d+/);
-    expect(result.stdout).not.toContain("listening");
-    expect(await isRefused(port)).toBe(true);
-  });
-
   it("refuses to start in production without DATABASE_URL: no silent throwaway database", async () => {
     const port = await freePort();
     const result = runToExit({ API_PORT: String(port), DATABASE_URL: "" });
@@ -278,16 +133,28 @@ describe("bad configuration", () => {
     expect(result.stderr).toContain("DATABASE_URL: must be one postgres://");
     expect(result.stderr).not.toContain("hunter2");
   });
+});
 
-  it("names every bad variable in one message", () => {
-    const result = runToExit({ API_PORT: "1e3", LOG_LEVEL: "chatty", WEB_ORIGIN: "nope" });
-    expect(result.status).toBe(1);
-    for (const name of ["API_PORT", "LOG_LEVEL", "WEB_ORIGIN"]) expect(result.stderr).toContain(`${name}: `);
-  });
-
-  it("treats empty variables as unset and starts", async () => {
-    const server = await api({ LOG_LEVEL: "", NOTES_LIMIT: "", WEB_ORIGIN: "", SHUTDOWN_TIMEOUT_MS: "" });
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    expect(await server.stop()).toEqual({ code: 0, signal: null });
-  });
+// What both servers promise (the signals, the timeouts, listen errors, bad variables): the suite the web's e2e runs too.
+describeServerProcess({
+  name: "api",
+  start: api,
+  runToExit,
+  logged: messages,
+  stuckRequest: stuckPost.toString("latin1"),
+  listenVariables: { port: "API_PORT", host: "API_HOST" },
+  badVariables: [
+    ["API_PORT", "abc"],
+    ["API_PORT", "0x50"],
+    ["API_PORT", "0"],
+    ["WEB_ORIGIN", "http://a.example,http://b.example"],
+    ["LOG_LEVEL", "chatty"],
+    ["HEADERS_TIMEOUT_MS", "soon"],
+    ["NOTES_LIMIT", "-1"],
+    ["DATABASE_URL", "mysql://app@db/notes"],
+    ["DATABASE_POOL_MAX", "0"],
+    ["DATABASE_STATEMENT_TIMEOUT_MS", "0"],
+  ],
+  severalBadVariables: { API_PORT: "1e3", LOG_LEVEL: "chatty", WEB_ORIGIN: "nope" },
+  optionalVariables: ["LOG_LEVEL", "NOTES_LIMIT", "WEB_ORIGIN", "SHUTDOWN_TIMEOUT_MS"],
 });
