@@ -10,6 +10,8 @@ let
     optional = cond: elem: if cond then [ elem ] else [ ];
     optionals = cond: elems: if cond then elems else [ ];
     optionalAttrs = cond: attrs: if cond then attrs else { };
+    # lib/attrsets.nix filterAttrs
+    filterAttrs = pred: set: removeAttrs set (builtins.filter (name: !pred name set.${name}) (builtins.attrNames set));
     inherit (builtins) concatStringsSep;
     # lib/strings.nix splitString: the separator is a literal string (regex characters escaped).
     splitString =
