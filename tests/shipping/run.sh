@@ -412,6 +412,7 @@ no_cached_image_task() {
 t "image is never a cached turbo task" no_cached_image_task
 # Turbo's strict environment mode hands a task only the variables it declares: without the machine's CA and proxy
 # settings, a task that downloads (lint:repo's Renovate validator through pnpm dlx) fails behind a TLS proxy.
+# shellcheck disable=SC2016 # a jq program
 t "turbo passes the CA and proxy variables through to every task" jq -e \
   '.globalPassThroughEnv as $p | ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "NO_PROXY"] | all(. as $v | $p | index($v))' \
   "$ROOT/turbo.json"
