@@ -69,20 +69,17 @@ replay_hash() {
   return "$rc"
 }
 
-if [ "$how" = replay ]; then
-  rc=0
-  new=$(replay_hash) || rc=$?
-  if [ "$rc" -ne 0 ]; then
-    log "the replay failed (above); $hash_file is unchanged"
-    exit 2
-  fi
+# finish NEW FIX: with --check, exit 0 when the file already says NEW, else 1 printing NEW (FIX names the command
+# that writes it); otherwise write NEW into the file. NEW alone goes to stdout.
+finish() {
+  local new=$1 fix=$2
   if [ "$mode" = check ]; then
     if [ "$new" = "$old" ]; then
       log "nix/pnpm-deps-hash is up to date ($new)"
       exit 0
     fi
     log "nix/pnpm-deps-hash is stale: it says $old, the dependencies hash to $new"
-    log "fix: run scripts/update-pnpm-hash.sh --replay (or write the line below into nix/pnpm-deps-hash) and commit"
+    log "fix: run $fix (or write the line below into nix/pnpm-deps-hash) and commit"
     printf '%s\n' "$new"
     exit 1
   fi
@@ -90,10 +87,21 @@ if [ "$how" = replay ]; then
   if [ "$new" = "$old" ]; then log "unchanged: $new"; else log "updated nix/pnpm-deps-hash: $old -> $new"; fi
   printf '%s\n' "$new"
   exit 0
+}
+
+if [ "$how" = replay ]; then
+  rc=0
+  new=$(replay_hash) || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    log "the replay failed (above); $hash_file is unchanged"
+    exit 2
+  fi
+  finish "$new" "scripts/update-pnpm-hash.sh --replay"
 fi
 
 log_file=$(mktemp)
 restore=true
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
   if $restore; then printf '%s\n' "$old" >"$hash_file"; fi
   rm -f "$log_file"
@@ -118,22 +126,6 @@ if [ -z "$new" ]; then
   exit 2
 fi
 
-if [ "$mode" = check ]; then
-  if [ "$new" = "$old" ]; then
-    log "nix/pnpm-deps-hash is up to date ($new)"
-    exit 0
-  fi
-  log "nix/pnpm-deps-hash is stale: it says $old, the dependencies hash to $new"
-  log "fix: run scripts/update-pnpm-hash.sh (or write the line below into nix/pnpm-deps-hash) and commit"
-  printf '%s\n' "$new"
-  exit 1
-fi
-
-printf '%s\n' "$new" >"$hash_file"
+printf '%s\n' "$old" >"$hash_file" # as it was; finish rewrites it unless checking
 restore=false
-if [ "$new" = "$old" ]; then
-  log "unchanged: $new"
-else
-  log "updated nix/pnpm-deps-hash: $old -> $new"
-fi
-printf '%s\n' "$new"
+finish "$new" "scripts/update-pnpm-hash.sh"
