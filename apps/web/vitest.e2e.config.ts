@@ -5,6 +5,9 @@ export default defineConfig({
   test: {
     include: ["e2e/**/*.test.ts"],
     environment: "node",
+    // Everything @repo/test-support starts is stopped at each file's end; a run that leaves PostgreSQL fails.
+    setupFiles: ["@repo/test-support/vitest-setup"],
+    globalSetup: ["@repo/test-support/vitest-global"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,

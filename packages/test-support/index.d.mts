@@ -31,8 +31,26 @@ export function freePort(): Promise<number>;
 /** A free port held by another listener (it drops every connection) until `close()`: for "port taken" cases. */
 export function holdPort(): Promise<{ port: number; close(): Promise<void> }>;
 
-/** SIGKILLs every server started here that is still running (also done automatically on exit). */
-export function killAll(): void;
+/**
+ * Registers something a test started: `stop()` stops it and removes its files, `stopNow()` does it synchronously
+ * (process exit), `reap` is what a detached reaper does if this process dies first (`{ kill: pid }` or
+ * `{ pgCtl: argv, remove: dir }`). Call `release()` once it was stopped by other means.
+ */
+export function track(resource: {
+  name: string;
+  stop(): Promise<unknown> | void;
+  stopNow(): void;
+  reap?: { kill?: number; pgCtl?: string[]; remove?: string };
+}): { release(): void };
+
+/**
+ * Stops every server, cluster and browser still registered, newest first (the vitest setup file runs it after each
+ * test file; also done on exit and on SIGINT/SIGTERM/SIGHUP).
+ */
+export function cleanupAll(): Promise<void>;
+
+/** The names of what is still registered. */
+export function stillRunning(): string[];
 
 export interface ExitResult {
   code: number | null;

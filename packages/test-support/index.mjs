@@ -1,12 +1,18 @@
 // The one place that starts the BUILT servers for tests, e2e, load runs and the bench: a real child process on a
 // free 127.0.0.1 port, ready once an HTTP probe answers 2xx, stopped by a signal (SIGKILL past a bound). Every
-// process started here is killed when the process that started it exits, however it exits.
+// process started here is in the registry (registry.mjs): killed at the test file's end, and when the process that
+// started it exits, however it exits.
 // Plain ESM with hand-written types beside it (index.d.mts), so TypeScript tests and .mjs scripts import the same.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "./ports.mjs";
 import { testDatabaseUrl } from "./postgres.mjs";
+import { track } from "./registry.mjs";
+
+export { freePort } from "./ports.mjs";
+export { cleanupAll, stillRunning, track } from "./registry.mjs";
 
 export {
   createDatabase,
@@ -56,42 +62,12 @@ export function requireBuilt(...entries) {
     throw new Error(`missing build output: ${missing.join(", ")}; run \`pnpm build\` first`);
 }
 
-/** A port nothing listens on right now: asked from the OS, then released. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** A free port held by another listener (it drops every connection) until `close()`: for "port taken" cases. */
 export async function holdPort() {
   const holder = createServer((socket) => socket.destroy());
   const port = await freePort();
   await new Promise((resolve) => holder.listen(port, "127.0.0.1", resolve));
   return { port, close: () => new Promise((resolve) => holder.close(() => resolve())) };
-}
-
-/** Children still running; killed (SIGKILL, by PID) when this process exits. */
-const live = new Set();
-
-export function killAll() {
-  for (const child of live) child.kill("SIGKILL");
-}
-
-process.once("exit", killAll);
-// A signal's default action ends the process without an 'exit' event: kill the children, then let the signal do
-// what it would have done. Only when nothing else handles it, so a runner's own handling is never changed.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  if (process.listenerCount(signal) > 0) continue;
-  process.once(signal, () => {
-    killAll();
-    process.kill(process.pid, signal);
-  });
 }
 
 const OUTPUT_LIMIT = 1 << 20;
@@ -132,7 +108,13 @@ export async function startServer({
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  live.add(child);
+  // Until it exits: SIGKILLed at the test file's end, or by its reaper if this process dies first.
+  const tracked = track({
+    name: `${entry} (pid ${child.pid})`,
+    stop: () => server.stop("SIGKILL"),
+    stopNow: () => child.kill("SIGKILL"),
+    reap: child.pid ? { kill: child.pid } : undefined,
+  });
   let output = "";
   const keep = (chunk) => {
     output += chunk;
@@ -143,7 +125,7 @@ export async function startServer({
   const exited = new Promise((resolve) => {
     // 'close', not 'exit': by then stdout and stderr are fully read, so output() holds the last words.
     child.on("close", (code, signal) => {
-      live.delete(child);
+      tracked.release();
       resolve({ code, signal });
     });
   });

@@ -1,11 +1,15 @@
 // Throwaway PostgreSQL for tests: a cluster in a temp directory on 127.0.0.1 and a free port (fsync off, trust auth),
-// removed on stop and when the process that started it exits. Or, when TEST_DATABASE_URL is set (GitHub's
+// in the registry (registry.mjs): stopped and removed at the test file's end, and when the process that started it
+// exits, however it exits (its reaper). Or, when TEST_DATABASE_URL is set (GitHub's
 // service container), that server. Each test gets its own database on the shared server: `createDatabase()`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import pg from "pg";
+import { clusterPrefix } from "./leftovers.mjs";
+import { freePort } from "./ports.mjs";
+import { track } from "./registry.mjs";
 
 const everySuiteRequired = process.env.REQUIRE_EVERY_SUITE === "1";
 
@@ -28,9 +32,8 @@ export function findPostgresBin() {
 const asRoot = process.getuid?.() === 0;
 
 function run(bin, program, args) {
-  const command = asRoot ? "runuser" : join(bin, program);
-  const argv = asRoot ? ["-u", "postgres", "--", join(bin, program), ...args] : args;
-  const result = spawnSync(command, argv, { encoding: "utf8", timeout: 60_000 });
+  const [file, ...argv] = command(bin, program, args);
+  const result = spawnSync(file, argv, { encoding: "utf8", timeout: 60_000 });
   if (result.status !== 0)
     throw new Error(
       `${program} ${args.join(" ")} failed (${result.status}):\n${result.stdout}${result.stderr}`,
@@ -38,21 +41,19 @@ function run(bin, program, args) {
   return result.stdout;
 }
 
-/** Clusters this process started and must remove when it exits. */
-const owned = new Set();
-process.once("exit", () => {
-  for (const cluster of owned) cluster.removeNow();
-});
+/** The argv that runs `program` from `bin` (through runuser as root). */
+const command = (bin, program, args) =>
+  asRoot ? ["runuser", "-u", "postgres", "--", join(bin, program), ...args] : [join(bin, program), ...args];
 
 /**
  * initdb + pg_ctl start in `dir` (default: a new temp directory) on `port` (default: a free one).
- * `detached`: leave it running when this process exits (the shell suites' CLI stops it explicitly).
+ * `detached`: not in this process's registry (postgres-cli.mjs, which exits at once, hands it to the shell suite).
  */
 export async function startPostgres({ dir, port, detached = false } = {}) {
   const bin = findPostgresBin();
   if (!bin) throw new Error("PostgreSQL not found: set PG_BIN, or put initdb and pg_ctl on PATH");
-  const { freePort } = await import("./index.mjs");
-  const root = dir ?? mkdtempSync(join(tmpdir(), "pg-test-"));
+  // eslint-disable-next-line turbo/no-undeclared-env-vars -- the run's tag (vitest-global.mjs), not a task input
+  const root = dir ?? mkdtempSync(join(tmpdir(), clusterPrefix(process.env.PG_TEST_RUN)));
   mkdirSync(root, { recursive: true });
   const data = join(root, "data");
   const socketDir = join(root, "sock");
@@ -74,6 +75,16 @@ export async function startPostgres({ dir, port, detached = false } = {}) {
   const stopWith = (mode) => void run(bin, "pg_ctl", ["-D", data, "-m", mode, "-w", "stop"]);
   const url = `postgres://app@127.0.0.1:${listenPort}/postgres`;
   writeFileSync(join(root, "url"), `${url}\n`);
+  const stopImmediately = command(bin, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+  // Registered before it starts: a process killed during `pg_ctl start` still leaves nothing behind.
+  const tracked = detached
+    ? undefined
+    : track({
+        name: `PostgreSQL in ${root}`,
+        stop: () => cluster.stop(),
+        stopNow: () => cluster.removeNow(),
+        reap: { pgCtl: stopImmediately, remove: root },
+      });
   start();
 
   const cluster = {
@@ -88,19 +99,16 @@ export async function startPostgres({ dir, port, detached = false } = {}) {
     stopFast: () => stopWith("fast"),
     /** Stops it and removes every file. */
     stop: async () => {
-      owned.delete(cluster);
       cluster.removeNow();
+      tracked?.release();
     },
     removeNow() {
-      spawnSync(asRoot ? "runuser" : join(bin, "pg_ctl"), [
-        ...(asRoot ? ["-u", "postgres", "--", join(bin, "pg_ctl")] : []),
-        ...["-D", data, "-m", "immediate", "-w", "stop"],
-      ]);
+      if (existsSync(join(data, "postmaster.pid")))
+        spawnSync(stopImmediately[0], stopImmediately.slice(1), { stdio: "ignore", timeout: 60_000 });
       rmSync(root, { recursive: true, force: true });
     },
     createDatabase: (name) => createDatabase(url, name),
   };
-  if (!detached) owned.add(cluster);
   return cluster;
 }
 
@@ -139,7 +147,10 @@ export function sharedPostgres() {
       console.warn(`skip: ${why}; these tests run in .ci/run`);
       return undefined;
     }
-    return startPostgres();
+    const cluster = await startPostgres();
+    // Stopped with the file's other resources: the next file starts its own.
+    track({ name: "forget the shared cluster", stop: () => void (shared = undefined), stopNow: () => {} });
+    return cluster;
   })();
   return shared;
 }

@@ -16,8 +16,8 @@
 // (or on TEST_DATABASE_URL's server).
 import { appendFileSync } from "node:fs";
 import {
+  cleanupAll,
   findPostgresBin,
-  killAll,
   requireBuilt,
   startApi as startBuiltApi,
   startWeb as startBuiltWeb,
@@ -196,8 +196,7 @@ async function main() {
 // A hard bound on any case, whatever hangs.
 const watchdog = setTimeout(() => {
   console.error(`load tests: ${which} still running after 120 s; giving up`);
-  killAll();
-  process.exit(1);
+  process.exit(1); // the registry's exit handler stops what is still running
 }, 120_000);
 watchdog.unref();
 
@@ -206,7 +205,7 @@ try {
 } catch (err) {
   failures.push(String(err?.stack ?? err));
 } finally {
-  killAll();
+  await cleanupAll();
 }
 if (failures.length) {
   for (const f of failures) console.error(`FAILED: ${f}`);

@@ -1,9 +1,13 @@
 // Chromium for the e2e tests: root in CI containers and a closed network, so no sandbox and no background traffic.
 import { chromium, type Browser } from "playwright-core";
-import { chromiumPath } from "@repo/test-support";
+import { chromiumPath, track } from "@repo/test-support";
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Chromium, closed at the test file's end like everything else the tests start (@repo/test-support's registry). If
+ * the test process dies first, Chromium exits by itself: Playwright drives it over a pipe it inherits.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     args: [
@@ -16,4 +20,11 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+  const tracked = track({
+    name: "chromium",
+    stop: () => browser.close(),
+    stopNow: () => {}, // at exit: the pipe closes with this process, and Chromium with it
+  });
+  browser.on("disconnected", () => tracked.release());
+  return browser;
 }
