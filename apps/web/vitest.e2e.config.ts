@@ -8,8 +8,8 @@ export default defineConfig({
     // Everything @repo/test-support starts is stopped at each file's end; a run that leaves PostgreSQL fails.
     setupFiles: ["@repo/test-support/vitest-setup"],
     globalSetup: ["@repo/test-support/vitest-global"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000, // an outcome bound, far beyond any busy machine
+    hookTimeout: 120_000,
     fileParallelism: false,
     reporters: ["default", ["json", { outputFile: ".reports/e2e.json" }]],
   },

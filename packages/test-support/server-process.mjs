@@ -1,5 +1,7 @@
 // The process promises both built servers keep (docs/servers.md), as one vitest suite: they come from the same
 // code (@repo/contracts/server), so the API's tests and the web's e2e run the same cases against their own server.
+// Outcomes only (exit codes, answers, log lines), with deadlines far beyond any busy machine: timers never fire
+// early, so "not before" bounds hold; "within N ms" budgets belong in `pnpm bench`.
 // A separate entry point (@repo/test-support/server-process) because it imports vitest: index.mjs is also loaded by
 // plain .mjs scripts (the bench, the load suite) that have no test runner.
 import { describe, expect, it } from "vitest";
@@ -12,7 +14,7 @@ export function describeServerProcess(app) {
 
   describe("draining", () => {
     it.each(["SIGTERM", "SIGINT", "SIGHUP"])(
-      "on %s with an idle keep-alive connection, a half-sent request and a silent connection open: exit 0 at once",
+      "on %s with an idle keep-alive connection, a half-sent request and a silent connection open: exit 0 (they don't hold it)",
       async (signal) => {
         const server = await start(); // SHUTDOWN_TIMEOUT_MS stays at its 10 s default
         const idle = await openSocket(server.url, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -22,15 +24,15 @@ export function describeServerProcess(app) {
         const silent = await openSocket(server.url);
         await sleep(100);
 
-        const signalled = Date.now();
         server.child.kill(signal);
-        expect(await within(server.exited, 3_000, `exiting after ${signal}`)).toEqual({
+        // Were a connection waited for, SHUTDOWN_TIMEOUT_MS would end the process with exit 1.
+        expect(await within(server.exited, 60_000, `exiting after ${signal}`)).toEqual({
           code: 0,
           signal: null,
         });
-        expect(Date.now() - signalled).toBeLessThan(1_500);
         await Promise.all([idle.closed, halfHeaders.closed, silent.closed]);
         expect(logged(server)).toContain(`${signal}: draining (delay 0 ms, timeout 10000 ms)`);
+        expect(logged(server).join("\n")).not.toMatch(/still running/);
       },
     );
 
@@ -38,7 +40,7 @@ export function describeServerProcess(app) {
       ["SIGTERM", "SIGINT"],
       ["SIGTERM", "SIGTERM"],
     ])(
-      "%s then %s during the drain exits 1 at once, without waiting for the request in flight",
+      "%s then %s during the drain exits 1 without waiting for the request in flight",
       async (first, second) => {
         const server = await start();
         const stuck = await openSocket(server.url, stuckRequest);
@@ -46,14 +48,14 @@ export function describeServerProcess(app) {
         server.child.kill(first);
         await sleep(300);
         expect(server.alive()).toBe(true); // waiting for the request in flight, as it should
-        const secondAt = Date.now();
         server.child.kill(second);
-        expect(await within(server.exited, 2_000, "exiting after the second signal")).toEqual({
+        expect(await within(server.exited, 60_000, "exiting after the second signal")).toEqual({
           code: 1,
           signal: null,
         });
-        expect(Date.now() - secondAt).toBeLessThan(1_000);
         expect(logged(server)).toContain(`${second} after ${first}: exiting now, without draining`);
+        // Not the shutdown timeout's exit (the request in flight never ends by itself).
+        expect(logged(server).join("\n")).not.toMatch(/still running/);
         await stuck.closed;
       },
     );
@@ -65,13 +67,11 @@ export function describeServerProcess(app) {
       const signalled = Date.now();
       server.child.kill("SIGTERM");
 
-      expect(await within(server.exited, 5_000, "exiting after the shutdown timeout")).toEqual({
+      expect(await within(server.exited, 60_000, "exiting after the shutdown timeout")).toEqual({
         code: 1,
         signal: null,
       });
-      const elapsed = Date.now() - signalled;
-      expect(elapsed).toBeGreaterThanOrEqual(280);
-      expect(elapsed).toBeLessThan(3_000);
+      expect(Date.now() - signalled).toBeGreaterThanOrEqual(280); // not before it (a busy machine only adds)
       expect(logged(server)).toContain("1 request(s) still running after 300 ms; exiting");
       // The stuck connection was cut by the server, without an answer.
       expect(await stuck.closed).toBe("");
@@ -83,7 +83,7 @@ export function describeServerProcess(app) {
       const server = await start({ HEADERS_TIMEOUT_MS: "500", REQUEST_TIMEOUT_MS: "5000" });
       const opened = Date.now();
       const slow = await openSocket(server.url, "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
-      expect(await within(slow.closed, 4_000, "the server closing")).toMatch(/^HTTP\/1\.1 408/);
+      expect(await within(slow.closed, 60_000, "the server closing")).toMatch(/^HTTP\/1\.1 408/);
       expect(Date.now() - opened).toBeGreaterThanOrEqual(450);
     });
 
@@ -91,7 +91,7 @@ export function describeServerProcess(app) {
       const server = await start({ HEADERS_TIMEOUT_MS: "500", REQUEST_TIMEOUT_MS: "1000" });
       const opened = Date.now();
       const stalled = await openSocket(server.url, stuckRequest);
-      expect(await within(stalled.closed, 5_000, "the server closing")).toMatch(/^HTTP\/1\.1 408/);
+      expect(await within(stalled.closed, 60_000, "the server closing")).toMatch(/^HTTP\/1\.1 408/);
       expect(Date.now() - opened).toBeGreaterThanOrEqual(950);
     });
 
@@ -99,7 +99,7 @@ export function describeServerProcess(app) {
       const server = await start({ KEEP_ALIVE_TIMEOUT_MS: "300" });
       const idle = await openSocket(server.url, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
       const opened = Date.now();
-      expect(await within(idle.closed, 3_000, "the server closing the idle connection")).toMatch(
+      expect(await within(idle.closed, 60_000, "the server closing the idle connection")).toMatch(
         /^HTTP\/1\.1 200/,
       );
       expect(Date.now() - opened).toBeGreaterThanOrEqual(250);

@@ -54,10 +54,10 @@ afterAll(async () => {
 
 describe("draining", () => {
   it("on SIGTERM: /ready turns 503, the listener closes, the slow request completes with 201, exit 0", async () => {
-    const server = await api({ SHUTDOWN_DELAY_MS: "400" });
+    const server = await api({ SHUTDOWN_DELAY_MS: "1500" });
     expect((await sendRaw(server.port, [rawRequest({ path: "/ready" })])).status).toBe(200);
 
-    // A POST whose body arrives in 8 pieces 200 ms apart (~1.4 s in all).
+    // A POST whose body arrives in 8 pieces 500 ms apart (~3.5 s in all): still arriving when the listener closes.
     const text = "this body arrives slowly while the server shuts down";
     const body = Buffer.from(JSON.stringify({ text }));
     const head = rawRequest({
@@ -72,8 +72,8 @@ describe("draining", () => {
     const pieces = Array.from({ length: 8 }, (_, i) => body.subarray(i * size, (i + 1) * size));
     let slowDone = false;
     const slow = sendRaw(server.port, [Buffer.concat([head, pieces[0]!]), ...pieces.slice(1)], {
-      delayMs: 200,
-      timeoutMs: 10_000,
+      delayMs: 500,
+      timeoutMs: 60_000,
     }).finally(() => {
       slowDone = true;
     });
@@ -83,35 +83,30 @@ describe("draining", () => {
     server.child.kill("SIGTERM");
     await sleep(100);
 
-    // Inside SHUTDOWN_DELAY_MS the listener still accepts, and readiness reports the shutdown. The client asks
-    // for keep-alive; the server answers `Connection: close` and closes the socket so it cannot linger.
+    // Inside SHUTDOWN_DELAY_MS the listener still accepts (after it, this connection would be refused), and
+    // readiness reports the shutdown. The client asks for keep-alive; the server answers `Connection: close` and
+    // closes the socket so it cannot linger.
     const ready = await sendRaw(
       server.port,
       [rawRequest({ path: "/ready", headers: [["Connection", "keep-alive"]] })],
-      { timeoutMs: 1_000 },
+      { timeoutMs: 60_000 },
     );
-    expect(Date.now() - signalled).toBeLessThan(400);
     expect(ready.status).toBe(503);
     expect(JSON.parse(ready.body)).toMatchObject({ error: "shutting_down" });
     expect(ready.headers.connection).toBe("close");
     expect(ready.closedByServer).toBe(true);
 
     // After the delay the listener is closed: new connections are refused while the slow body still trickles in.
-    await sleep(Math.max(0, signalled + 450 - Date.now()));
-    let refused = await isRefused(server.port);
-    while (!refused && Date.now() - signalled < 1_000) {
-      await sleep(50);
-      refused = await isRefused(server.port);
-    }
-    expect(refused).toBe(true);
+    await sleep(Math.max(0, signalled + 1_500 - Date.now()));
+    while (!(await isRefused(server.port))) await sleep(50); // the test's timeout bounds it
     expect(slowDone).toBe(false);
 
     const res = await slow;
     expect(res.status).toBe(201);
     expect((JSON.parse(res.body) as { note: Note }).note.text).toBe(text);
 
-    expect(await within(server.exited, 10_000, "exiting after SIGTERM")).toEqual({ code: 0, signal: null });
-    expect(messages(server)).toContain("SIGTERM: draining (delay 400 ms, timeout 10000 ms)");
+    expect(await within(server.exited, 60_000, "exiting after SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(messages(server)).toContain("SIGTERM: draining (delay 1500 ms, timeout 10000 ms)");
     expect(messages(server)).toContain("drained; bye");
   });
 });
