@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `pnpm verify`: every check a change must pass, in the order a failure is cheapest to find — lint, types,
 // build, unit/integration tests, end-to-end tests in Chromium, then the shell suites under tests/*/run.sh
-// (push scripts against a real registry, the flake, load). Runs them all, then prints one closing line:
-// `N passed, N failed` (tests from every runner, plus one per lint/typecheck/build step).
+// (push scripts against a real registry, the flake, load). Runs them all, checks that they left no PostgreSQL
+// server or pg-test-* directory behind, then prints one closing line: `N passed, N failed` (tests from every
+// runner, plus one per lint/typecheck/build step and one for the leftovers check).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { postgresLeftovers } from "../packages/test-support/leftovers.mjs";
 
 const root = join(import.meta.dirname, "..");
 const only = process.argv.slice(2); // e.g. `pnpm verify shipping nix` runs just those steps
@@ -64,6 +66,9 @@ const steps = [
 
 for (const dir of workspaces) rmSync(join(dir, ".reports"), { recursive: true, force: true });
 
+// What was there before the run (another run on this machine) is not this run's to answer for.
+const before = postgresLeftovers().map((item) => item.replace(/ \(pid \d+\)/, ""));
+
 const total = { passed: 0, failed: 0, skipped: 0 };
 const summary = [];
 for (const step of steps) {
@@ -90,6 +95,14 @@ for (const step of steps) {
     `${ok && counts.failed === 0 ? "ok  " : "FAIL"} ${step.name.padEnd(10)} ${String(counts.passed).padStart(4)} passed ${String(counts.failed).padStart(3)} failed ${String(counts.skipped).padStart(3)} skipped  ${seconds}s`,
   );
 }
+
+const left = postgresLeftovers({ except: before });
+process.stdout.write(`\n=== leftovers: PostgreSQL servers and pg-test-* directories the run left\n`);
+for (const item of left) process.stdout.write(`  ${item}\n`);
+total[left.length ? "failed" : "passed"] += 1;
+summary.push(
+  `${left.length ? "FAIL" : "ok  "} leftovers  ${left.length ? `${left.length} left behind` : "none"}`,
+);
 
 process.stdout.write(`\n=== summary\n${summary.join("\n")}\n\n`);
 process.stdout.write(

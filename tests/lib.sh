@@ -68,6 +68,18 @@ expect_fail() {
   grep -qE -- "$pattern" <<<"$out" || { echo "output lacks /$pattern/: $out"; return 1; }
 }
 
+# Clusters a suite starts through @repo/test-support are tagged with this run's id (their directories are
+# /tmp/pg-test-ID-*), so t_no_postgres_left checks this run's alone, even beside other runs.
+T_LIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_TEST_RUN=${PG_TEST_RUN:-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')}
+export PG_TEST_RUN
+
+# t_no_postgres_left: a case that fails when the suite left a PostgreSQL server or cluster directory behind.
+t_no_postgres_left() {
+  t "left no PostgreSQL server or pg-test-* directory behind" \
+    node "$T_LIB_ROOT/packages/test-support/leftovers.mjs" --run "$PG_TEST_RUN"
+}
+
 t_summary() {
   if [ "$T_SKIPPED" -gt 0 ]; then
     printf '%d passed, %d failed, %d skipped\n' "$T_PASSED" "$T_FAILED" "$T_SKIPPED"

@@ -49,8 +49,9 @@ function cleanupNow() {
   for (const entry of [...running].reverse()) {
     try {
       entry.stopNow();
+      entry.reaper?.release();
     } catch {
-      // the reaper still holds it
+      // not released: its reaper does it
     }
   }
   running.clear();

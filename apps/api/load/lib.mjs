@@ -1,11 +1,19 @@
 // Load generation for the load suite, on 127.0.0.1 only: autocannon for the long runs, and a small node:http
-// client for the runs that must know what happened to every single request (SIGTERM drain, store flood).
-// Servers are started and stopped by @repo/test-support.
+// client for the runs that must know what happened to every single request (SIGTERM drain, writes under a drain,
+// a flood of creates). Servers are started and stopped by @repo/test-support.
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { sleep } from "@repo/test-support";
+import pg from "pg";
 
 export const now = () => performance.now();
+
+/** `promise`'s value, or undefined after `ms` (its timer cleared either way, so it never holds the process). */
+export function settleWithin(promise, ms) {
+  let timer;
+  const late = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 export const fmtMB = (bytes) => (bytes === undefined ? "?" : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 export const fmtS = (ms) => (ms === undefined ? "?" : `${(ms / 1000).toFixed(2)} s`);
 
@@ -15,7 +23,7 @@ export async function loadAutocannon() {
     return (await import("autocannon")).default;
   } catch (err) {
     if (err?.code !== "ERR_MODULE_NOT_FOUND") throw err;
-    throw new Error("autocannon is not installed: run `pnpm install` at the repo root");
+    throw new Error("autocannon is not installed: run `pnpm install` at the repo root", { cause: err });
   }
 }
 
@@ -156,10 +164,10 @@ export async function drainUnderLoad(
   const exitedAt = server.exited.then((result) => ({ ...result, at: now() }));
   signalAt = now();
   server.child.kill("SIGTERM");
-  const exited = await Promise.race([exitedAt, sleep(boundMs).then(() => undefined)]);
+  const exited = await settleWithin(exitedAt, boundMs);
   stop = true;
   if (!exited) server.child.kill("SIGKILL");
-  await Promise.race([Promise.all(loops), sleep(boundMs)]);
+  await settleWithin(Promise.all(loops), boundMs);
   agent.destroy();
 
   const before = records.filter((r) => r.start < signalAt);
@@ -184,47 +192,91 @@ export async function drainUnderLoad(
   };
 }
 
+/** Every note's text in the database at `databaseUrl` (read directly: what was really written). */
+export async function storedTexts(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return (await client.query("select text from notes")).rows.map((row) => row.text);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
- * POSTs `total` notes, `concurrency` at a time. Returns the status tally, the 409 bodies that were not store_full
- * JSON, socket errors, and RSS when the store first refused and at the end.
+ * Compares what clients were told with what the database holds. `acknowledged`: texts answered "written";
+ * `unanswered`: texts whose request got no answer (reset, cut short) or an error status. Every stored text must have
+ * been acknowledged (a stored, unacknowledged write is a phantom: the client saw a failure for a write that happened,
+ * and its retry duplicates it), and every acknowledged one must be stored.
  */
-export async function floodCreates(api, { total = 5000, concurrency = 50 }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const statuses = {};
-  const badRefusals = [];
-  const errors = [];
-  let sent = 0;
-  let rssWhenFull;
-  const one = async (n) => {
-    try {
-      const res = await request(`${api.url}/notes`, {
-        agent,
-        method: "POST",
-        json: { text: `flood note ${n}` },
-      });
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      if (res.status === 409) {
-        let parsed;
-        try {
-          parsed = JSON.parse(res.body);
-        } catch {
-          // not JSON
-        }
-        if (parsed?.error !== "store_full") badRefusals.push(res.body.slice(0, 200));
-        rssWhenFull ??= rss(api.pid);
-      }
-    } catch (err) {
-      errors.push(err.code || err.message);
-    }
+export function compareWrites({ acknowledged, stored }) {
+  const storedSet = new Set(stored);
+  const acknowledgedSet = new Set(acknowledged);
+  return {
+    phantoms: stored.filter((text) => !acknowledgedSet.has(text)),
+    lost: acknowledged.filter((text) => !storedSet.has(text)),
   };
-  const started = now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (sent < total) await one(++sent);
-    }),
-  );
-  const ms = now() - started;
-  const rssEnd = rss(api.pid);
-  agent.destroy();
-  return { total: sent, ms, statuses, badRefusals, errors, rssWhenFull, rssEnd };
+}
+
+/**
+ * SIGTERM while `clients` keep-alive clients (one connection each, as a pooled HTTP client keeps it) send writes in
+ * a loop through `write(agent, text)`, which resolves true when the write was acknowledged, false when it was
+ * answered otherwise, and rejects when no answer arrived. Signals once every client has had a write acknowledged
+ * (so every connection is open and kept alive), after `warmMs`; each client stops at its first write that fails
+ * after the signal (the listener has closed). Resolves with every text acknowledged, the tallies before and after
+ * the signal, and the exit.
+ */
+export async function writesUnderDrain(server, { write, clients = 50, warmMs = 1000, boundMs = 60_000 }) {
+  const acknowledged = [];
+  const tally = { before: {}, after: {} };
+  const count = (when, key) => (tally[when][key] = (tally[when][key] ?? 0) + 1);
+  let signalAt = Infinity;
+  let inFlightAtSignal;
+  let inFlight = 0;
+  let stop = false;
+  const warm = new Set();
+  const client = async (_, i) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    for (let n = 1; !stop; n++) {
+      const text = `drain write ${i}.${n}`;
+      const startedAt = now();
+      let outcome;
+      inFlight++;
+      try {
+        outcome = (await write(agent, text)) ? "acknowledged" : "refused";
+      } catch (err) {
+        outcome = err.code || err.message;
+      }
+      inFlight--;
+      const when = startedAt < signalAt ? "before" : "after";
+      count(when, outcome);
+      if (outcome === "acknowledged") {
+        acknowledged.push(text);
+        warm.add(i);
+      } else if (now() >= signalAt) break;
+      else await sleep(10);
+    }
+    agent.destroy();
+  };
+  const running = Array.from({ length: clients }, client);
+  const warmStart = now();
+  await sleep(warmMs);
+  while (warm.size < clients && now() - warmStart < boundMs) await sleep(20);
+  const exitedAt = server.exited.then((result) => ({ ...result, at: now() }));
+  signalAt = now();
+  inFlightAtSignal = inFlight;
+  server.child.kill("SIGTERM");
+  const exited = await settleWithin(exitedAt, boundMs);
+  stop = true;
+  if (!exited) server.child.kill("SIGKILL");
+  await settleWithin(Promise.all(running), boundMs);
+  return {
+    exitCode: exited ? exited.code : null,
+    exitSignal: exited ? exited.signal : "no exit in time (killed)",
+    drainMs: exited ? exited.at - signalAt : undefined,
+    warmed: warm.size,
+    inFlightAtSignal,
+    acknowledged,
+    tally,
+  };
 }
