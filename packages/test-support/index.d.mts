@@ -84,7 +84,7 @@ export interface StartServerOptions {
   /** Polled until it answers 2xx; default /health. */
   readyPath?: string;
   cwd?: string;
-  /** How long to wait for readiness; default 20 s. */
+  /** How long to wait for readiness; default 60 s (a deadline for a stuck server, not a budget). */
   timeoutMs?: number;
   /** Node options placed before `entry`. */
   args?: string[];
@@ -134,6 +134,8 @@ export function startPostgres(opts?: {
   dir?: string;
   port?: number;
   detached?: boolean;
+  /** With `detached`: a PID whose end stops the cluster and removes its directory (a reaper watches it). */
+  owner?: number;
 }): Promise<PostgresCluster>;
 
 /** CREATE DATABASE on `serverUrl`'s server; resolves with the new database's URL. */

@@ -95,7 +95,7 @@ export async function startServer({
   host = "127.0.0.1",
   readyPath = "/health",
   cwd,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
   args = [],
   node = process.execPath,
 }) {

@@ -9,7 +9,7 @@ import { delimiter, join } from "node:path";
 import pg from "pg";
 import { clusterPrefix } from "./leftovers.mjs";
 import { freePort } from "./ports.mjs";
-import { track } from "./registry.mjs";
+import { startOwnerReaper, track } from "./registry.mjs";
 
 const everySuiteRequired = process.env.REQUIRE_EVERY_SUITE === "1";
 
@@ -47,9 +47,10 @@ const command = (bin, program, args) =>
 
 /**
  * initdb + pg_ctl start in `dir` (default: a new temp directory) on `port` (default: a free one).
- * `detached`: not in this process's registry (postgres-cli.mjs, which exits at once, hands it to the shell suite).
+ * `detached`: not in this process's registry (postgres-cli.mjs, which exits at once, hands it to the shell suite);
+ * `owner`: a PID whose end stops and removes the detached cluster (a reaper watches it).
  */
-export async function startPostgres({ dir, port, detached = false } = {}) {
+export async function startPostgres({ dir, port, detached = false, owner } = {}) {
   const bin = findPostgresBin();
   if (!bin) throw new Error("PostgreSQL not found: set PG_BIN, or put initdb and pg_ctl on PATH");
   // eslint-disable-next-line turbo/no-undeclared-env-vars -- the run's tag (vitest-global.mjs), not a task input
@@ -77,6 +78,7 @@ export async function startPostgres({ dir, port, detached = false } = {}) {
   writeFileSync(join(root, "url"), `${url}\n`);
   const stopImmediately = command(bin, "pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
   // Registered before it starts: a process killed during `pg_ctl start` still leaves nothing behind.
+  if (detached && owner) startOwnerReaper({ owner, pgCtl: stopImmediately, remove: root });
   const tracked = detached
     ? undefined
     : track({

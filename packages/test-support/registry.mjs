@@ -69,6 +69,14 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
+/** A reaper that watches `owner` (a PID) instead of a pipe from this process; see reaper.mjs. */
+export function startOwnerReaper(reap) {
+  spawn(process.execPath, [join(import.meta.dirname, "reaper.mjs"), JSON.stringify(reap)], {
+    detached: true,
+    stdio: "ignore",
+  }).unref();
+}
+
 function startReaper(reap) {
   const reaper = spawn(process.execPath, [join(import.meta.dirname, "reaper.mjs"), JSON.stringify(reap)], {
     // Its own session: a Ctrl-C to the terminal's process group must not take the reaper down with the rest.

@@ -18,7 +18,7 @@ export function describeServerProcess(app) {
       async (signal) => {
         const server = await start(); // SHUTDOWN_TIMEOUT_MS stays at its 10 s default
         const idle = await openSocket(server.url, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-        for (let i = 0; i < 60 && !idle.received().includes("\r\n\r\n"); i++) await sleep(50);
+        while (!idle.received().includes("\r\n\r\n")) await sleep(50); // the test's timeout bounds it
         expect(idle.received()).toMatch(/^HTTP\/1\.1 200/); // answered, and kept alive
         const halfHeaders = await openSocket(server.url, "GET /health HTTP/1.1\r\nHo");
         const silent = await openSocket(server.url);
@@ -44,7 +44,7 @@ export function describeServerProcess(app) {
       async (first, second) => {
         const server = await start();
         const stuck = await openSocket(server.url, stuckRequest);
-        await sleep(200);
+        await sleep(1_000); // time to read its headers: from then on it is a request in flight
         server.child.kill(first);
         await sleep(300);
         expect(server.alive()).toBe(true); // waiting for the request in flight, as it should
@@ -63,7 +63,7 @@ export function describeServerProcess(app) {
     it("enforces SHUTDOWN_TIMEOUT_MS: a request that outlasts it makes the process exit 1", async () => {
       const server = await start({ SHUTDOWN_TIMEOUT_MS: "300" });
       const stuck = await openSocket(server.url, stuckRequest);
-      await sleep(150);
+      await sleep(1_000); // time to read its headers: from then on it is a request in flight
       const signalled = Date.now();
       server.child.kill("SIGTERM");
 

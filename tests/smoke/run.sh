@@ -184,8 +184,9 @@ tar -cf "$I/not-docker.tar" -C "$HERE" fixture-app.mjs
 # ---- smoke-image.sh: the real apps pass ----------------------------------------------------
 
 # The API image refuses to start without a database (NODE_ENV=production): give it one, by name only (--env
-# DATABASE_URL reads the value from the environment, as a password would be passed).
-if ! DATABASE_URL=$(node "$ROOT/packages/test-support/postgres-cli.mjs" start "$WORK/postgres" 2>"$WORK/postgres.err"); then
+# DATABASE_URL reads the value from the environment, as a password would be passed). --owner: if this suite dies
+# without its EXIT trap (SIGKILL), a reaper stops the cluster and removes it.
+if ! DATABASE_URL=$(node "$ROOT/packages/test-support/postgres-cli.mjs" start "$WORK/postgres" --owner $$ 2>"$WORK/postgres.err"); then
   t_unavailable "smoke: PostgreSQL for the API image ($(tail -n 1 "$WORK/postgres.err"))"
   DATABASE_URL=postgres://app@127.0.0.1:1/none
 fi

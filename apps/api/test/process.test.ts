@@ -57,7 +57,7 @@ describe("draining", () => {
     const server = await api({ SHUTDOWN_DELAY_MS: "1500" });
     expect((await sendRaw(server.port, [rawRequest({ path: "/ready" })])).status).toBe(200);
 
-    // A POST whose body arrives in 8 pieces 500 ms apart (~3.5 s in all): still arriving when the listener closes.
+    // A POST whose body arrives in 8 pieces 1 s apart (~7 s in all): still arriving when the listener closes.
     const text = "this body arrives slowly while the server shuts down";
     const body = Buffer.from(JSON.stringify({ text }));
     const head = rawRequest({
@@ -72,13 +72,13 @@ describe("draining", () => {
     const pieces = Array.from({ length: 8 }, (_, i) => body.subarray(i * size, (i + 1) * size));
     let slowDone = false;
     const slow = sendRaw(server.port, [Buffer.concat([head, pieces[0]!]), ...pieces.slice(1)], {
-      delayMs: 500,
+      delayMs: 1_000,
       timeoutMs: 60_000,
     }).finally(() => {
       slowDone = true;
     });
 
-    await sleep(250);
+    await sleep(1_000); // time to read its headers: from then on it is a request in flight
     const signalled = Date.now();
     server.child.kill("SIGTERM");
     await sleep(100);

@@ -66,7 +66,7 @@ describe("draining", () => {
     const text = "sent slowly while the server shuts down";
     const body = JSON.stringify({ text });
     const slow = await openSocket(server.url, stuckPost(text) + body.slice(0, 10));
-    await sleep(300);
+    await sleep(1_000); // time to read its headers: from then on it is a request in flight
 
     server.child.kill("SIGTERM");
     // The listener closes: a new connection is refused while the old request is still open.

@@ -1,8 +1,12 @@
 // startPostgres(): a throwaway cluster that answers, crashes and comes back on demand, and leaves nothing behind.
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { everySuiteRequired, findPostgresBin, startPostgres } from "../index.mjs";
+import { everySuiteRequired, findPostgresBin, sleep, startPostgres } from "../index.mjs";
+import { postgresLeftovers } from "../leftovers.mjs";
 
 const bin = findPostgresBin();
 if (!bin && everySuiteRequired) throw new Error("PostgreSQL binaries not found (REQUIRE_EVERY_SUITE=1)");
@@ -36,4 +40,29 @@ describe.skipIf(!bin)("startPostgres", () => {
     expect(existsSync(cluster.dir)).toBe(false);
     await expect(select1(cluster.url)).rejects.toThrow(/ECONNREFUSED/);
   });
+});
+
+describe.skipIf(!bin)("postgres-cli.mjs", () => {
+  it("start --owner: the cluster is stopped and removed once the owner is gone, even SIGKILLed", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "postgres-cli-test-"));
+    chmodSync(parent, 0o755); // as root, initdb runs as the postgres user
+    const dir = join(parent, "pg");
+    const cli = join(import.meta.dirname, "../postgres-cli.mjs");
+    try {
+      // A stand-in for a shell suite: starts the cluster as its owner, then dies without running any trap.
+      const suite = spawnSync(
+        "bash",
+        ["-c", `node "$1" start "$2" --owner $$ && kill -KILL $$`, "suite", cli, dir],
+        { encoding: "utf8", timeout: 120_000 },
+      );
+      expect(suite.signal, suite.stderr).toBe("SIGKILL");
+      expect(suite.stdout).toMatch(/^postgres:\/\/app@127\.0\.0\.1:\d+\/test_/);
+      const running = () => postgresLeftovers().some((item) => item.includes(`-D ${dir}/`));
+      while (existsSync(dir) || running()) await sleep(100); // the test's timeout bounds it
+      expect(running()).toBe(false);
+    } finally {
+      spawnSync(process.execPath, [cli, "stop", dir], { stdio: "ignore", timeout: 60_000 }); // if it failed
+      rmSync(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
