@@ -32,7 +32,7 @@ function runToExit(env: Record<string, string>) {
   return spawnSync(process.execPath, [paths.apiEntry], {
     env: { NODE_ENV: "production", DATABASE_URL: NO_DATABASE, ...env },
     encoding: "utf8",
-    timeout: 10_000,
+    timeout: 60_000,
   });
 }
 

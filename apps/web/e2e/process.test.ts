@@ -31,7 +31,7 @@ function runToExit(env: Record<string, string>) {
   return spawnSync(process.execPath, [paths.webEntry], {
     env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
     encoding: "utf8",
-    timeout: 15_000,
+    timeout: 60_000,
   });
 }
 

@@ -8,7 +8,7 @@ let api: FakeApi;
 let options: { baseUrl: string; timeoutMs: number };
 beforeAll(async () => {
   api = await startFakeApi();
-  options = { baseUrl: api.url, timeoutMs: 500 };
+  options = { baseUrl: api.url, timeoutMs: 10_000 }; // a deadline for a stuck answer, not a budget
 });
 afterAll(() => api.close());
 
@@ -47,7 +47,9 @@ describe("listNotes", () => {
 
   it("reports a refused connection as 502 api_unavailable", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const err = await listNotes({ baseUrl: "http://127.0.0.1:9", timeoutMs: 500 }).catch((e: unknown) => e);
+    const err = await listNotes({ baseUrl: "http://127.0.0.1:9", timeoutMs: 10_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ status: 502, code: "api_unavailable", message: UNAVAILABLE });
     log.mockRestore();
   });
