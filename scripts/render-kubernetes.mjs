@@ -130,13 +130,7 @@ function deployment(app) {
           // <NAME>_PORT as their own port and refuse that value.
           enableServiceLinks: false,
           terminationGracePeriodSeconds,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: imageUser.uid,
-            runAsGroup: imageUser.gid,
-            fsGroup: imageUser.gid,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: { fsGroup: imageUser.gid, seccompProfile: { type: "RuntimeDefault" } },
           containers: [
             {
               name: app.name,
@@ -145,7 +139,11 @@ function deployment(app) {
               ports: [{ name: "http", containerPort: app.port }],
               env,
               resources: resourcesByKind[app.kind],
+              // The user per container, where podman's `kube play` reads it too (it ignores the pod's).
               securityContext: {
+                runAsNonRoot: true,
+                runAsUser: imageUser.uid,
+                runAsGroup: imageUser.gid,
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ["ALL"] },
