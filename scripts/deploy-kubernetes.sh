@@ -68,10 +68,14 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/deploy-kubernetes.XXXXXX") || die 2 "cannot
 trap 'rm -rf "$scratch"' EXIT
 chmod 0700 "$scratch"
 
-# The overlay plus the digests, as kustomize's `images:` (a directory resource must be a relative path).
+# The overlay plus the digests, as kustomize's `images:`. A directory resource must be a relative path: up from
+# the scratch directory to / and down to the overlay, both without symlinks (no GNU realpath on macOS).
+scratch_dir=$(cd "$scratch" && pwd -P)
+overlay_dir=$(cd "$overlays/$overlay" && pwd -P)
+up=$(sed -E 's|[^/]+|..|g' <<<"${scratch_dir#/}")
 {
   printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n'
-  printf '  - %s\n' "$(realpath --relative-to="$scratch" "$overlays/$overlay")"
+  printf '  - %s\n' "$up$overlay_dir"
   printf 'images:\n'
   for app in "${apps[@]}"; do
     ref=${ref_of[$app]}

@@ -70,7 +70,7 @@ fi
 # ---- YAML ---------------------------------------------------------------------
 mapfile -t workflows < <(list_files '.github/workflows/*.yml' '.github/workflows/*.yaml')
 mapfile -t actions < <(list_files '.github/actions/*/action.yml' '.github/actions/*/action.yaml')
-mapfile -t yaml_files < <(list_files '.github/*.yml' '.github/*.yaml' 'pnpm-workspace.yaml' '.yamllint.yaml')
+mapfile -t yaml_files < <(list_files '.github/*.yml' '.github/*.yaml' 'pnpm-workspace.yaml' '.yamllint.yaml' 'deploy/*.yaml')
 if [ ${#yaml_files[@]} -gt 0 ] && have yamllint yamllint; then
   log "yamllint: ${#yaml_files[@]} files"
   run_linter yamllint yamllint --strict -c .yamllint.yaml "${yaml_files[@]}"

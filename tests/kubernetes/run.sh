@@ -399,8 +399,9 @@ DATABASE_URL=$DATABASE_URL node -e '
   process.stdout.write(JSON.stringify({ DATABASE_URL: Buffer.from(process.env.DATABASE_URL).toString("base64") }))' |
   podman_private secret create api-database - >/dev/null
 
-API_PORT=$(node -e 'import("@repo/test-support").then(async (m) => console.log(await m.freePort()))')
-WEB_PORT=$(node -e 'import("@repo/test-support").then(async (m) => console.log(await m.freePort()))')
+free_port() { node -e 'import(process.argv[1]).then(async (m) => console.log(await m.freePort()))' "$ROOT/packages/test-support/index.mjs"; }
+API_PORT=$(free_port)
+WEB_PORT=$(free_port)
 node "$HERE/for-podman.mjs" "$WORK/staging.yaml" "{\"api\": $API_PORT, \"web\": $WEB_PORT}" >"$WORK/play.yaml"
 play_rc=0
 podman_private kube play --network=host "$WORK/play.yaml" >"$WORK/play.out" 2>"$WORK/play.err" || play_rc=$?
