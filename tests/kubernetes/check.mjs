@@ -243,6 +243,29 @@ const policies = {
         problem(
           `${app.name}: admits pods of ${[...admitted].join(", ") || "none"}; only ${dependents.join(", ") || "none"} need it`,
         );
+
+      // Out: to each app it needs, on that app's port; to PostgreSQL's port when it reads DATABASE_URL.
+      const egress = policies
+        .filter(
+          (p) =>
+            p.spec.policyTypes?.includes("Egress") && labelsMatch(p.spec.podSelector?.matchLabels, labels),
+        )
+        .flatMap((p) => p.spec.egress ?? []);
+      const allows = (port, peer) =>
+        egress.some(
+          (rule) =>
+            (rule.ports ?? []).some((p) => p.port === port) &&
+            (!peer ||
+              (rule.to ?? []).some((to) => to.podSelector?.matchLabels?.["app.kubernetes.io/name"] === peer)),
+        );
+      for (const need of app.needs) {
+        const port = apps().find((other) => other.name === need)?.port;
+        if (!allows(port, need)) problem(`${app.name}: no egress to ${need} on port ${port}`);
+      }
+      const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === app.name);
+      const readsDatabase = deployment?.spec.template.spec.containers.some((c) => env(c, "DATABASE_URL"));
+      if (readsDatabase && !allows(5432))
+        problem(`${app.name}: reads DATABASE_URL but has no egress to port 5432`);
     }
   },
 

@@ -116,6 +116,7 @@ broken no-cache-dir Deployment web "- {op: remove, path: $C/volumeMounts/1}"
 broken public-api Ingress web "- {op: replace, path: /spec/rules/0/http/paths/0/backend/service/name, value: api}"
 broken api-open NetworkPolicy api-apps "- {op: add, path: /spec/ingress/0/from/-, value: {podSelector: {}}}"
 broken load-balancer Service api "- {op: add, path: /spec/type, value: LoadBalancer}"
+broken no-database-egress NetworkPolicy api-database "- {op: replace, path: /spec/egress/0/ports/0/port, value: 5433}"
 broken literal-secret Deployment api \
   "- {op: add, path: $C/env/-, value: {name: DATABASE_URL, value: 'postgres://app:hunter2@db:5432/app'}}"
 broken replicas Deployment web "- {op: add, path: /spec/replicas, value: 3}"
@@ -143,6 +144,8 @@ t "policy fails: the API admitting every pod" expect_fail 1 "api: admits every p
   node "$CHECK" policy network "$WORK/broken-api-open.yaml"
 t "policy fails: a LoadBalancer Service" expect_fail 1 "Service api is LoadBalancer" \
   node "$CHECK" policy network "$WORK/broken-load-balancer.yaml"
+t "policy fails: the API without its way out to PostgreSQL" expect_fail 1 \
+  "api: reads DATABASE_URL but has no egress to port 5432" node "$CHECK" policy network "$WORK/broken-no-database-egress.yaml"
 t "policy fails: a literal DATABASE_URL" expect_fail 1 "api: DATABASE_URL holds credentials" \
   node "$CHECK" policy secrets "$WORK/broken-literal-secret.yaml"
 t "policy fails: replicas set beside the autoscaler" expect_fail 1 "web: sets replicas, which its autoscaler owns" \
