@@ -13,7 +13,7 @@
 # - scripts/deploy-kubernetes.sh against a fake kubectl on PATH: its argv, the digests it applies, the
 #   kubeconfig's private life, every refusal and failure message;
 # - a real run: `podman kube play` of the staging overlay's Deployments with the images tests/smoke builds
-#   (./../smoke/app-images.sh, shared through TEST_CACHE) and a throwaway PostgreSQL on loopback behind the API's
+#   (tests/smoke/app-images.sh, shared through TEST_CACHE) and a throwaway PostgreSQL on loopback behind the API's
 #   Secret: /ready answers, the processes run as the image user on a read-only root, a note created through the
 #   API shows on the web's page and is in the database, and `podman kube down` removes everything.
 #
