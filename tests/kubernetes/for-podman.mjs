@@ -6,8 +6,9 @@
 // Only what one machine without a cluster forces is changed, and nothing else: each image becomes the locally
 // loaded `localhost/<image>:latest` (no registry here); with no pod network or Services, each app listens on
 // 127.0.0.1 on a free port (its <NAME>_HOST and <NAME>_PORT, from its runtime.env) and `http://<app>:<port>` in a
-// value becomes that address; `ports` go (podman refuses port mappings on the host network). Users, read-only
-// root, capabilities, writable directories, resources, probes, environment and the Secret reference stay.
+// value becomes that address; `ports` go (podman refuses port mappings on the host network), so the probes name
+// the port itself. Users, read-only root, capabilities, writable directories, resources, probe paths, the rest of
+// the environment and the Secret reference stay.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
