@@ -268,7 +268,7 @@ if (check) {
   if (drift.length > 0) {
     fail(
       1,
-      `${drift.join(", ")} differ from the apps' runtime fields: run node scripts/render-kubernetes.mjs`,
+      `${drift.join(", ")}: out of date with the apps' runtime fields (run node scripts/render-kubernetes.mjs)`,
     );
   }
   process.stderr.write(`render-kubernetes: ${relative(root, outDir)} matches ${apps.length} apps\n`);

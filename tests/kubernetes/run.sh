@@ -187,7 +187,7 @@ for overlay in "${OVERLAYS[@]}"; do
   done
 done
 jq '.runtime.ready = "/readyz"' "$COPY/apps/web/package.json" >"$WORK/web.json" && mv "$WORK/web.json" "$COPY/apps/web/package.json"
-t "drift: a changed runtime field makes --check fail, naming the app's file" expect_fail 1 "base/apps/web.yaml differ" \
+t "drift: a changed runtime field makes --check fail, naming the app's file" expect_fail 1 "base/apps/web.yaml: out of date" \
   node "$COPY/scripts/render-kubernetes.mjs" --check
 rm "$COPY/apps/admin/package.json"
 node "$COPY/scripts/render-kubernetes.mjs" 2>/dev/null
