@@ -35,6 +35,8 @@ namespace=$(sed -n 's/^namespace: *//p' "$overlays/$overlay/kustomization.yaml")
 timeout=${ROLLOUT_TIMEOUT:-5m}
 [[ $timeout =~ ^[1-9][0-9]*[smh]$ ]] || die 2 "ROLLOUT_TIMEOUT must be a duration like 300s or 5m, not '$timeout'"
 [ -n "${KUBECONFIG_DATA-}" ] || die 2 "KUBECONFIG_DATA is not set (the kubeconfig's content, from a secret)"
+[[ $KUBECONFIG_DATA == *clusters* ]] ||
+  die 2 "KUBECONFIG_DATA is no kubeconfig (no clusters): it must be the file's content, not its path or base64"
 command -v kubectl >/dev/null || die 2 "kubectl is not installed"
 
 project=$(project_name) || die 2 "the root package.json has no name"

@@ -198,6 +198,7 @@ t "render usage: an unknown option (exit 2)" expect_fail 2 "usage: render-kubern
 
 KUBECONFIG_SECRET='apiVersion: v1
 kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
 users: [{name: ci, user: {token: s3cr3t-t0ken-4-tests}}]'
 FAKE=$WORK/fakebin
 mkdir -p "$FAKE"
@@ -319,6 +320,7 @@ deploy no-overlay -- qa "$WORK/refs.txt"
 deploy no-args --
 deploy bad-timeout ROLLOUT_TIMEOUT=soon -- production "$WORK/refs.txt"
 deploy no-kubeconfig KUBECONFIG_DATA= -- production "$WORK/refs.txt"
+deploy kubeconfig-path KUBECONFIG_DATA=/home/ci/.kube/config -- production "$WORK/refs.txt"
 t "deploy refuses: a :latest reference (exit 2)" ended latest 2 \
   "refs-latest.txt:2: web's image '.*nix-sample-web:latest' is not pinned by digest"
 t "deploy refuses: a tag beside the digest (exit 2)" ended tagged 2 "refs-tagged.txt:2: web's image .*a tag beside the digest"
@@ -331,8 +333,10 @@ t "deploy refuses: an unknown overlay (exit 2)" ended no-overlay 2 "unknown over
 t "deploy refuses: no arguments (exit 2)" ended no-args 2 "usage: deploy-kubernetes.sh <overlay> <image-refs-file>"
 t "deploy refuses: a bad ROLLOUT_TIMEOUT (exit 2)" ended bad-timeout 2 "ROLLOUT_TIMEOUT must be a duration"
 t "deploy refuses: no KUBECONFIG_DATA (exit 2)" ended no-kubeconfig 2 "KUBECONFIG_DATA is not set"
+t "deploy refuses: a path where the kubeconfig's content belongs (exit 2)" ended kubeconfig-path 2 \
+  "KUBECONFIG_DATA is no kubeconfig \(no clusters\): it must be the file's content"
 t "deploy refuses: nothing applied by any refused run" bash -c "
-  for n in latest tagged missing unknown twice short no-file no-overlay no-args bad-timeout no-kubeconfig; do
+  for n in latest tagged missing unknown twice short no-file no-overlay no-args bad-timeout no-kubeconfig kubeconfig-path; do
     ! grep -qE '^ARGV: (apply|rollout)' '$WORK/'\$n.log || { echo \"\$n applied\"; exit 1; }
   done"
 t "deploy: no temporary file left behind by failed runs" same "" "$(find "$TMPDIR" -mindepth 1)"
