@@ -67,6 +67,8 @@ in
     pkgs.apacheHttpd # htpasswd: the shipping tests' registry with a login
     pkgs.distribution # an OCI registry for the shipping tests (see scripts below)
     pkgs.postgresql_17 # initdb, pg_ctl, postgres
+    pkgs.kubectl # scripts/deploy-kubernetes.sh, tests/kubernetes (`kubectl kustomize` renders deploy/kubernetes)
+    pkgs.kustomize # the same renderer on its own (`kustomize build deploy/kubernetes/overlays/staging`)
     (pkgs.python3.withPackages (ps: [ ps.pyyaml ])) # tests/pipeline reads the workflows with PyYAML
   ]
   # Linux only: containers (image smoke tests), the e2e browser, namespaces and networking for the

