@@ -237,6 +237,44 @@ sandbox() {
   printf '%s\n' "$d"
 }
 
+# ---- scripts/prune-caches.sh: one Nix store entry per architecture ------------------------------------------
+
+PRUNE=$ROOT/scripts/prune-caches.sh
+CACHES_PATH=/repos/$REPO/actions/caches
+# Page 1: 100 old x86_64 entries (ids 1-100); page 2: the newest x86_64 entry (id 500), one of a pull request's
+# ref (id 600) and a pnpm entry the API should not have sent (id 700). Every DELETE answers 204.
+prune_routes() { # prune_routes DELETE-STATUS
+  jq -nc --arg list "GET $CACHES_PATH?key=nix-x86_64-linux-&ref=refs/heads/main&per_page=100" \
+    --arg del "DELETE $CACHES_PATH" --argjson status "$1" '
+    def entry($id; $key; $ref; $at): {id: $id, key: $key, ref: $ref, created_at: $at, size_in_bytes: 1000};
+    {
+      ($list + "&page=1"): {status: 200, body: {total_count: 103, actions_caches:
+        [range(1; 101) | entry(.; "nix-x86_64-linux-old\(.)"; "refs/heads/main"; "2026-11-0\(. % 9 + 1)T00:00:\(. % 50 + 10)Z")]}},
+      ($list + "&page=2"): {status: 200, body: {total_count: 103, actions_caches: [
+        entry(500; "nix-x86_64-linux-new"; "refs/heads/main"; "2026-12-01T00:00:00Z"),
+        entry(600; "nix-x86_64-linux-pr"; "refs/pull/7/merge"; "2026-12-02T00:00:00Z"),
+        entry(700; "pnpm-store-Linux-X64-abc"; "refs/heads/main"; "2026-10-01T00:00:00Z")]}}
+    } + ([range(1; 101), 500, 600, 700] | map({key: "\($del)/\(.)", value: {status: $status, body: {}}}) | from_entries)'
+}
+routes "$(prune_routes 204)"
+: >"$API_LOG"
+capture prune-ok github_env bash "$PRUNE" nix-x86_64-linux-
+t "prune-caches: every older entry of the prefix on main deleted, across pages" same \
+  "$(printf 'nix-x86_64-linux-old%s\n' $(seq 1 100) | sort)" "$(sort "$CAP/prune-ok.out")"
+t "prune-caches: ... the newest kept, another ref's and another prefix's untouched" bash -c \
+  "! grep -qE '\"method\":\"DELETE\",\"path\":\"$CACHES_PATH/(500|600|700)\"' '$API_LOG' && [ \"\$(grep -c '\"method\":\"DELETE\"' '$API_LOG')\" = 100 ]"
+t "prune-caches: read both pages, then stopped" same 2 "$(grep -c '"method":"GET"' "$API_LOG")"
+routes "$(prune_routes 403)"
+capture prune-denied github_env bash "$PRUNE" nix-x86_64-linux-
+t "prune-caches: a refused DELETE -> exit 1, says what came back" result prune-denied 1 "" "DELETE .*answered 403"
+routes '{}'
+capture prune-none github_env bash "$PRUNE" nix-aarch64-linux-
+t "prune-caches: the list unreadable -> exit 1" result prune-none 1 "" "cannot list the caches"
+capture prune-empty github_env bash "$PRUNE" ""
+t "prune-caches: an empty prefix (would match every cache) -> exit 2" result prune-empty 2 "" "not a cache key prefix"
+capture prune-noargs github_env bash "$PRUNE"
+t "prune-caches: no prefix -> exit 2" result prune-noargs 2 "" "usage"
+
 # ---- scripts/affected-apps.sh on throwaway repositories -------------------------------------------------
 
 TURBO_BIN=${TURBO_BIN:-}
@@ -696,6 +734,21 @@ t "ci.yml: ci-ok always runs, needs every other job and hands their results to c
    (($gate.needs | sort) == ([.jobs | keys[] | select(. != "ci-ok")] | sort)) and
    ([$gate.steps[] | select((.run // "") | test("scripts/ci-verdict.sh"))][0].env.NEEDS == "${{ toJSON(needs) }}")' "$CI"
 t "ci.yml: merge_group runs the same checks" jq -e '.on | has("merge_group")' "$CI"
+prune_step() { # prune_step PLATFORMS-JSON: the prefixes the prune step hands the script
+  local d
+  d=$(sandbox prune)
+  printf '#!/bin/sh\necho "prune-caches.sh $*"\n' >"$d/scripts/prune-caches.sh"
+  run_step "$CI" nix-cache-prune "Keep the newest Nix store entry of each architecture" "$d" PLATFORMS="$1" GITHUB_TOKEN=
+}
+t "ci.yml: the Nix cache is pruned to one entry per leg, named as the image job saves them" same \
+  "prune-caches.sh nix-x86_64-linux- nix-aarch64-linux-" \
+  "$(prune_step "$(jq -c .platforms "$CAP/set-public.out")")"
+t "ci.yml: ... the prefix is the image job's key up to its hash" jq -e \
+  '[.jobs.image.steps[] | select((.uses // "") | startswith("nix-community/cache-nix-action@"))][0].with |
+   .["restore-prefixes-first-match"] as $prefix | $prefix == "nix-${{ matrix.platform.system }}-" and (.["primary-key"] | startswith($prefix))' "$CI"
+t "ci.yml: pruning runs on main without Cachix after the images, with actions: write and nothing else written" jq -e --arg main "$on_main_only" \
+  '.jobs["nix-cache-prune"] | (.if | test("github.event_name == .push. && github.ref == .refs/heads/main.") and test("cachix == .."))
+   and .permissions == {"contents": "read", "actions": "write"}' "$CI"
 # Effective permissions of every job in every workflow: the job's own, else the workflow's.
 perms() {
   local f
@@ -882,6 +935,9 @@ dispatch_ctx() { # dispatch_ctx REF-TYPE NAME
 t "pnpm-hash.yml: computes for a person's branch and Renovate's, not a fork's; by dispatch on a branch, not main or a tag" same \
   "true true false true false false" \
   "$(if_of compute "$(pr_ctx acme/shop feature/login)") $(if_of compute "$(pr_ctx acme/shop renovate/all)") $(if_of compute "$(pr_ctx mallory/shop feature/login)") $(if_of compute "$(dispatch_ctx branch fix-lock)") $(if_of compute "$(dispatch_ctx branch main)") $(if_of compute "$(dispatch_ctx tag v1)")"
+t "pnpm-hash.yml: Cachix (when configured) only substitutes there: no token, skipPush" jq -e \
+  '[.jobs.compute.steps[] | select((.uses // "") | startswith("cachix/cachix-action@"))] | length == 1 and
+   (.[0].with | has("authToken") | not) and (.[0].with.skipPush == true or .[0].with.skipPush == "true")' "$HASH"
 t "pnpm-hash.yml: the commit job refuses a fork's pull request on its own too" same "false" \
   "$(if_of commit "$(pr_ctx mallory/shop feature/login)")"
 
@@ -892,7 +948,7 @@ VALIDATOR=$ROOT/node_modules/.bin/action-validator
 if [ -x "$ACTIONLINT" ] && [ -x "$VALIDATOR" ] && command -v yamllint >/dev/null && command -v shellcheck >/dev/null &&
   command -v pnpm >/dev/null; then
   t "shellcheck: pipeline scripts and tests are clean" shellcheck -x -P SCRIPTDIR "$AFFECTED" "$LAST_GREEN" \
-    "$MOVE_MAIN" "$DEPLOY_SET" "$SETTINGS" "$ROOT/scripts/ci-verdict.sh" "$ROOT/scripts/lib/github.sh" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$ROOT/tests/lib-registry.sh"
+    "$MOVE_MAIN" "$DEPLOY_SET" "$SETTINGS" "$PRUNE" "$ROOT/scripts/ci-verdict.sh" "$ROOT/scripts/lib/github.sh" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$ROOT/tests/lib-registry.sh"
 
   # lint-repo.sh on a throwaway repository holding our workflows, local action and renovate.json.
   L=$WORK/lintrepo
