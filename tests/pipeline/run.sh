@@ -619,6 +619,7 @@ t "ci.yml: both apps: each image built once, the API smoke-run alone, the web wi
     'nix build .#image-web --print-build-logs --out-link result-web' \
     'smoke-image.sh --env DATABASE_URL result-api' \
     'smoke-image.sh --env DATABASE_URL --with result-api result-web')" "$(image_steps '["api","web"]')"
+t "ci.yml: an app scripts/apps.sh doesn't know fails the image steps (not an empty loop)" expect_fail nz "" image_steps '["nope"]'
 t "ci.yml: the image job has a PostgreSQL service and hands its URL to the smoke run by name" jq -e \
   '(.jobs.image.services.postgres.image | startswith("postgres:17")) and ([.jobs.image.steps[] | select(.name == "Smoke-run the images") | .env.DATABASE_URL | startswith("postgres://")] == [true])' "$CI"
 t "ci.yml: the pnpm hash is checked once per commit (amd64), before the images are built" jq -e \
