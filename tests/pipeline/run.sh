@@ -3,11 +3,16 @@
 # $variables of their own.
 # shellcheck disable=SC2030,SC2031,SC2016
 # Pipeline tests: the scripts the GitHub workflows call and the workflows themselves, without GitHub.
+#   - scripts/last-green-sha.sh, ci-settings.sh (public/private, user/organisation, the variables) and
+#     prune-caches.sh against a fake GitHub API on 127.0.0.1 (tests/pipeline/fake-github.mjs);
 #   - scripts/affected-apps.sh on throwaway git repositories (first push, force push, renames, a blob-less clone
-#     with its origin gone, lockfile, docs only, a failed run in between);
-#   - scripts/last-green-sha.sh against a fake GitHub API on 127.0.0.1 (tests/pipeline/fake-github.mjs);
+#     with its origin gone, lockfile, docs only, a package without a runtime field, a failed run in between);
 #   - scripts/move-main-tag.sh and scripts/deploy-set.sh against a real local registry and the fake API;
-#   - the workflow files parsed with a YAML parser (PyYAML) and checked for the rules docs/pipeline.md states;
+#   - the workflow files parsed with a YAML parser (PyYAML) and checked for the rules docs/pipeline.md states,
+#     and their `run:` steps executed as GitHub runs them (the workflow's shell, GITHUB_OUTPUT) with stand-ins
+#     for nix, pnpm and the deploy script: the settings step, the check job's tasks, the image legs' builds and
+#     archives, the push job's checksums after download-artifact's layout with one and two artifacts, the
+#     ci-ok gate's verdicts, deploy.yml's race outcomes and its cluster step;
 #   - scripts/lint-repo.sh (actionlint, action-validator, yamllint, shellcheck, Renovate's validator).
 #
 #   bash tests/pipeline/run.sh        (REQUIRE_EVERY_SUITE=1 makes missing tools fatal)
