@@ -739,6 +739,14 @@ t "ci.yml: ci-ok always runs, needs every other job and hands their results to c
   '.jobs["ci-ok"] as $gate | ($gate.if == "always()") and
    (($gate.needs | sort) == ([.jobs | keys[] | select(. != "ci-ok")] | sort)) and
    ([$gate.steps[] | select((.run // "") | test("scripts/ci-verdict.sh"))][0].env.NEEDS == "${{ toJSON(needs) }}")' "$CI"
+gate_step() { # gate_step NEEDS-JSON: the ci-ok step as GitHub runs it; prints its exit code
+  local d rc=0
+  d=$(sandbox gate)
+  run_step "$CI" ci-ok "Every job succeeded or had nothing to do" "$d" NEEDS="$1" >/dev/null 2>&1 || rc=$?
+  echo "$rc"
+}
+t "ci.yml: the ci-ok step passes a docs-only run and fails one whose image leg failed" same "0 1" \
+  "$(gate_step "$NEEDS_OK") $(gate_step "$(needs_with image failure)")"
 t "ci.yml: merge_group runs the same checks" jq -e '.on | has("merge_group")' "$CI"
 prune_step() { # prune_step PLATFORMS-JSON: the prefixes the prune step hands the script
   local d
