@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Print, as a JSON list (e.g. ["web"]), the apps under apps/ whose build a change touches: CI builds, tests,
-# images and pushes only those.
+# Print, as a JSON list (e.g. ["web"]), the apps whose build a change touches: CI builds, tests, images and
+# pushes only those. An app is a directory under apps/ whose package.json has a `runtime` field (as
+# scripts/lib/apps.sh and nix/apps.nix find them), named by its directory; other packages under apps/ are
+# never listed, as they have no image.
 #
 #   TURBO_SCM_BASE=<commit> scripts/affected-apps.sh
 #
@@ -44,9 +46,21 @@ read -r -a turbo <<<"${TURBO:-pnpm exec turbo}"
 # Turbo's banner and update check are noise here; its stdout stays clean JSON.
 export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 DO_NOT_TRACK=1
 
+workspace_root=$(git rev-parse --show-toplevel)
+
+# runtime_apps TURBO-LS-ARGS...: the JSON list of the packages `turbo ls` selects that are apps. turbo's answer
+# is read whole first, so a failing turbo fails the script with nothing on stdout.
+runtime_apps() {
+  local json path
+  json=$("${turbo[@]}" ls "$@" --output=json)
+  jq -r '.packages.items[].path | select(startswith("apps/"))' <<<"$json" | while IFS= read -r path; do
+    if jq -e 'has("runtime")' "$workspace_root/$path/package.json" >/dev/null; then basename "$path"; fi
+  done | jq -Rsc 'split("\n") | map(select(. != "")) | sort'
+}
+
 all_apps() {
   log "all apps: $1"
-  "${turbo[@]}" ls --filter="$APPS_FILTER" --output=json | jq -c '[.packages.items[].name] | sort'
+  runtime_apps --filter="$APPS_FILTER"
 }
 
 base=${TURBO_SCM_BASE-}
@@ -95,5 +109,4 @@ fi
 filters=()
 while IFS= read -r dir; do filters+=("--filter=...{./$dir}"); done <<<"$dirs"
 log "changed packages: $(tr '\n' ' ' <<<"$dirs")"
-"${turbo[@]}" ls "${filters[@]}" --output=json |
-  jq -c '[.packages.items[] | select(.path | startswith("apps/")) | .name] | sort'
+runtime_apps "${filters[@]}"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Shared by last-green-sha.sh, move-main-tag.sh and deploy-set.sh: read-only calls to GitHub's REST API with
-# curl. Source it after setting `prog` and defining `die CODE MESSAGE` (lib/registry.sh defines one).
+# Shared by last-green-sha.sh, move-main-tag.sh, deploy-set.sh, ci-settings.sh and prune-caches.sh: calls to
+# GitHub's REST API with curl. Source it after setting `prog` and defining `die CODE MESSAGE` (lib/registry.sh defines one).
 #
 #   GITHUB_REPOSITORY  owner/repo (Actions sets it)
 #   GITHUB_TOKEN       optional for public repositories; reaches curl as a header on stdin, never in argv
@@ -22,8 +22,13 @@ unset GITHUB_TOKEN
 
 # github_get PATH: GET $GITHUB_API_URL/PATH and print the body. Anything but a 2xx: status 1 and one line on
 # stderr with what came back.
-github_get() {
-  local path=$1 tmp status
+github_get() { github_request GET "$1"; }
+
+# github_delete PATH: DELETE $GITHUB_API_URL/PATH (the token needs the matching write permission); as github_get.
+github_delete() { github_request DELETE "$1"; }
+
+github_request() {
+  local method=$1 path=$2 tmp status
   tmp=$(mktemp -d)
   # -H @-: the headers come from stdin, so the token is in no process's command line.
   status=$(
@@ -31,11 +36,11 @@ github_get() {
       printf 'Accept: application/vnd.github+json\n'
       printf 'X-GitHub-Api-Version: 2022-11-28\n'
       if [ -n "$github_token" ]; then printf 'Authorization: Bearer %s\n' "$github_token"; fi
-    } | curl --silent --show-error --max-time 30 --retry 2 --retry-connrefused \
+    } | curl --silent --show-error --max-time 30 --retry 2 --retry-connrefused --request "$method" \
       --output "$tmp/body" --write-out '%{http_code}' -H @- "$github_api_url/$path" 2>"$tmp/err"
   ) || true
   if [[ $status != 2[0-9][0-9] ]]; then
-    printf '%s: GET %s answered %s: %s\n' "$prog" "$github_api_url/$path" "${status:-nothing}" \
+    printf '%s: %s %s answered %s: %s\n' "$prog" "$method" "$github_api_url/$path" "${status:-nothing}" \
       "$(cat "$tmp/err" "$tmp/body" 2>/dev/null | tr '\n' ' ' | head -c 300)" >&2
     rm -rf "$tmp"
     return 1

