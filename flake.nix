@@ -43,7 +43,7 @@
       # aarch64-darwin), less i686-linux, which nothing here targets (the images are x86_64 and aarch64). An
       # Intel Mac (x86_64-darwin) gets no shell rather than one devenv's binary cache has never built.
       systems = linux ++ [ "aarch64-darwin" ];
-      forSystems = systems: f: nixpkgs.lib.genAttrs systems (system: f system nixpkgs.legacyPackages.${system});
+      forSystems = names: f: nixpkgs.lib.genAttrs names (system: f system nixpkgs.legacyPackages.${system});
     in
     {
       # The apps and images. `devenv up` needs no package output: at v2.2.2 devenv's flake wrapper runs
