@@ -1,7 +1,8 @@
 # nix-sample's flake: a table of contents. The work lives in small files under ./nix.
 #
-#   nix develop --impure          devShells.default, and .#dev-<app> per app        nix/shells.nix, nix/shell.nix
-#   devenv up (in a shell)        packages.devenv-up: the shell's PostgreSQL        nix/devenv-outputs.nix
+#   nix develop --impure          devShells.default (lean), .#ci (plus the test rig), .#dev-<app> per app
+#                                 nix/shells.nix, nix/shell.nix
+#   devenv up (in any shell)      the shells' PostgreSQL; devenv re-enters the shell it was run in
 #   nix build                     packages.default: a directory with every image archive
 #   nix build .#image-<app>       one OCI image (docker-archive, gzip)               nix/image.nix
 #   nix build .#<app>             an app's runtime tree, by its runtime.kind         nix/next-app.nix, nix/node-app.nix
@@ -13,7 +14,7 @@
 # The apps are discovered: every apps/<name> whose package.json has a `runtime` field (nix/apps.nix).
 # What every image shares (user, created, tag, labels) is plain data in nix/image-settings.nix.
 # The pnpm dependency hash lives in nix/pnpm-deps-hash; scripts/update-pnpm-hash.sh rewrites it.
-# Packages and images are Linux-only; the dev shells also run on macOS.
+# Packages and images are Linux-only; the dev shells also run on Apple-silicon macOS.
 {
   description = "nix-sample: pnpm + Turborepo monorepo (Next.js web, Express API) with devenv shells and docker-free OCI images";
 
@@ -38,38 +39,33 @@
         "x86_64-linux"
         "aarch64-linux"
       ];
-      darwin = [
-        "x86_64-darwin"
-        "aarch64-darwin"
-      ];
-      forSystems = systems: f: nixpkgs.lib.genAttrs systems (system: f system nixpkgs.legacyPackages.${system});
+      # The systems devenv v2.2.2 builds for (its flake.nix: x86_64-linux, i686-linux, aarch64-linux,
+      # aarch64-darwin), less i686-linux, which nothing here targets (the images are x86_64 and aarch64). An
+      # Intel Mac (x86_64-darwin) gets no shell rather than one devenv's binary cache has never built.
+      systems = linux ++ [ "aarch64-darwin" ];
+      forSystems = names: f: nixpkgs.lib.genAttrs names (system: f system nixpkgs.legacyPackages.${system});
     in
     {
-      # The apps and images (Linux), and on every system the outputs `devenv up` / `devenv test` build.
-      packages = forSystems (linux ++ darwin) (
-        system: pkgs:
-        nixpkgs.lib.optionalAttrs (builtins.elem system linux) (import ./nix/packages.nix { inherit pkgs; })
-        // import ./nix/devenv-outputs.nix self.devShells.${system}
-      );
+      # The apps and images. `devenv up` needs no package output: at v2.2.2 devenv's flake wrapper runs
+      # `nix develop .#<shell> --impure -c devenv-flake-up`, which execs the shell's own process script
+      # (src/modules/flake-compat.nix); the `<shell>-devenv-up` packages only its flake-parts module still
+      # makes, deprecated (flake-module.nix).
+      packages = forSystems linux (_system: pkgs: import ./nix/packages.nix { inherit pkgs; });
 
-      devShells = forSystems (linux ++ darwin) (_system: pkgs: import ./nix/shells.nix { inherit pkgs inputs; });
+      devShells = forSystems systems (_system: pkgs: import ./nix/shells.nix { inherit pkgs inputs; });
 
       # nixfmt-tree: nixfmt (the RFC 166 formatter; `nixfmt-rfc-style` is only a deprecated alias at 26.05)
       # wrapped in treefmt, so a bare `nix fmt` formats the whole tree instead of waiting on stdin.
-      formatter = forSystems (linux ++ darwin) (_system: pkgs: pkgs.nixfmt-tree);
+      formatter = forSystems systems (_system: pkgs: pkgs.nixfmt-tree);
 
       # What `nix flake check --impure` builds: every app and image (`default` only links the images,
-      # `pnpm-deps` is built by all of them, and the devenv outputs are the shells' process runners).
+      # `pnpm-deps` is built by all of them).
       checks = forSystems linux (
         system: _pkgs:
-        nixpkgs.lib.filterAttrs (
-          name: _:
-          !(builtins.elem name [
-            "default"
-            "pnpm-deps"
-          ])
-          && builtins.match ".*devenv-(up|test)" name == null
-        ) self.packages.${system}
+        removeAttrs self.packages.${system} [
+          "default"
+          "pnpm-deps"
+        ]
       );
 
       # `nix flake init -t github:<owner>/<repo>`: the whole repository (tests, docs and workflows are part of

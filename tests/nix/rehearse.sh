@@ -91,7 +91,7 @@ writable_paths() {
 }
 
 step_build() {
-  local n=$1 b="$WORK/build" # one fixed path for every round, as Nix builds in /build/source
+  local n=$1 b="$WORK/build" # one fixed path for every round, as Nix builds in /build/<project>-source
   rm -rf "$b" "$WORK/round$n"
   mkdir -p "$b/tmp" "$b/out" "$b/store"
   cp -R "$src" "$b/source"
@@ -194,7 +194,7 @@ step_trees() {
   build=$(cat "$WORK/build-path")
   bad=$(grep -rlF "$build" "$web" "$api" 2>/dev/null | sed "s|^$WORK/round1/||" || true)
   if [ -n "$bad" ]; then
-    echo "files naming the build directory (in Nix: /build/source, the same in every build):"
+    echo "files naming the build directory (in Nix: /build/<project>-source, the same in every build):"
     echo "$bad"
   fi
   echo "web tree $(du -sh "$web" | cut -f1), api tree $(du -sh "$api" | cut -f1)"

@@ -104,31 +104,43 @@ done
 P="$EVAL/packages.json"
 S="$EVAL/devShells.json"
 linux='["aarch64-linux","x86_64-linux"]'
-all='["aarch64-darwin","aarch64-linux","x86_64-darwin","x86_64-linux"]'
+# devenv v2.2.2's systems (its flake.nix) that we offer: no i686-linux, no x86_64-darwin
+shell_systems='["aarch64-darwin","aarch64-linux","x86_64-linux"]'
 # The apps, as a reader of the repository finds them: apps/*/package.json with a `runtime` field.
 APPS=$(cd "$repo" && for f in apps/*/package.json; do jq -e 'has("runtime")' "$f" >/dev/null && basename "$(dirname "$f")"; done |
   jq -Rnc '[inputs] | sort')
 export APPS
 
-t "packages: <app>, image-<app> for every app under apps/ $APPS, default, pnpm-deps; Linux only" \
+t "packages: <app>, image-<app> for every app under apps/ $APPS, default, pnpm-deps; Linux only; no devenv-up outputs" \
   jqe --argjson l "$linux" --argjson apps "$APPS" 'keys == $l and all(.[]; keys == ($apps + ($apps | map("image-" + .)) + ["default", "pnpm-deps"] | sort))' "$P"
-t "devShells: default and dev-<app> for every app, on Linux and macOS" \
-  jqe --argjson a "$all" --argjson apps "$APPS" 'keys == $a and all(.[]; keys == (["default"] + ($apps | map("dev-" + .)) | sort))' "$S"
-devenv_outputs() { # what `devenv up` / `devenv test` build in each shell (devenv's flake wrapper: .#<prefix>devenv-up)
-  stub_eval "$flake" packages "($(cat "$here/summary.nix")).devenvOutputs" >"$EVAL/devenv.json" 2>"$EVAL/devenv.err" ||
-    { tail -n 20 "$EVAL/devenv.err"; return 1; }
-  jqe --argjson a "$all" --argjson apps "$APPS" 'keys == $a and all(.[]; . == (
-      [""] + ($apps | map("dev-" + . + "-")) | map({(. + "devenv-up"): "devenv-up", (. + "devenv-test"): "devenv-test"})
-      | add))' "$EVAL/devenv.json"
-}
-t "packages.{,dev-<app>-}devenv-{up,test} on Linux and macOS (what devenv up / devenv test build)" devenv_outputs
-shell_postgres() { # devenv up runs PostgreSQL 17 on loopback with the API's database; DEVENV_DATABASE_URL names it
-  jqe 'all(.[]; .[] | .postgres.enable == true
+t "devShells: default, ci and dev-<app> for every app, on devenv v2.2.2's systems only (no x86_64-darwin)" \
+  jqe --argjson a "$shell_systems" --argjson apps "$APPS" 'keys == $a and all(.[]; keys == (["default", "ci"] + ($apps | map("dev-" + .)) | sort))' "$S"
+shell_postgres() { # devenv up runs PostgreSQL 17 on loopback, off 5432, with the project's database; DEVENV_DATABASE_URL names it
+  local project
+  project=$(jq -r .name "$repo/package.json")
+  jqe --arg db "$project" 'all(.[]; .[] | .postgres.enable == true
       and .postgres.listen_addresses == "127.0.0.1" and (.postgres.package | startswith("postgresql-17"))
-      and .postgres.initialDatabases == [{"name": "notes"}]
-      and .env.DEVENV_DATABASE_URL == "postgres://127.0.0.1:\(.postgres.port)/notes")' "$S"
+      and .postgres.port == 55432 and .env.DEV_POSTGRES_PORT == "55432" and .env.PGPORT == "55432"
+      and .postgres.initialDatabases == [{"name": $db}]
+      and .env.DEVENV_DATABASE_URL == "postgres://127.0.0.1:\(.postgres.port)/\($db)")' "$S"
 }
-t "shells: services.postgres (17, 127.0.0.1, database notes) in every shell, DEVENV_DATABASE_URL naming it" shell_postgres
+t "shells: services.postgres (17, 127.0.0.1:55432, the project's database) in every shell, DEVENV_DATABASE_URL naming it" shell_postgres
+postgres_port_variable() { # DEV_POSTGRES_PORT moves the cluster and DEVENV_DATABASE_URL with it; a bad value is a clear error
+  local got err
+  got=$(DEV_POSTGRES_PORT=6543 stub_eval "$flake" devShells.x86_64-linux \
+    'ss: builtins.mapAttrs (_: s: [ s.config.services.postgres.port s.config.env.DEVENV_DATABASE_URL ]) ss' 2>"$WORK/port.err") ||
+    { tail -n 5 "$WORK/port.err"; return 1; }
+  jqe 'all(.[]; .[0] == 6543 and (.[1] | test("^postgres://127[.]0[.]0[.]1:6543/")))' <<<"$got" || { echo "$got"; return 1; }
+  if err=$(DEV_POSTGRES_PORT=54x stub_eval "$flake" devShells.x86_64-linux.default.config.services.postgres.port 'p: p' 2>&1); then
+    echo "DEV_POSTGRES_PORT=54x evaluated: $err"
+    return 1
+  fi
+  grep -q "DEV_POSTGRES_PORT must be a TCP port number (1-65535), got '54x'" <<<"$err" || { echo "$err" | tail -n 3; return 1; }
+  DEV_POSTGRES_PORT=70000 stub_eval "$flake" devShells.x86_64-linux.default.config.services.postgres.port 'p: p' >/dev/null 2>&1 &&
+    { echo "DEV_POSTGRES_PORT=70000 evaluated"; return 1; }
+  return 0
+}
+t "shells: DEV_POSTGRES_PORT moves PostgreSQL and DEVENV_DATABASE_URL; a non-port value fails with its name" postgres_port_variable
 no_warnings() { # nixpkgs' deprecations warn at evaluation; a warning today is an error in the next release
   local w
   w=$(grep -h 'evaluation warning' "$EVAL"/*.err || true)
@@ -136,8 +148,8 @@ no_warnings() { # nixpkgs' deprecations warn at evaluation; a warning today is a
 }
 t "evaluation prints no nixpkgs deprecation warning" no_warnings
 
-t "formatter is nixfmt-tree everywhere; checks build every app and image on Linux" sh -c "
-  jq -e --argjson a '$all' 'keys == \$a and all(.[]; . == \"nixfmt-tree\")' '$EVAL/formatter.json' >/dev/null &&
+t "formatter is nixfmt-tree on the shells' systems; checks build every app and image on Linux" sh -c "
+  jq -e --argjson a '$shell_systems' 'keys == \$a and all(.[]; . == \"nixfmt-tree\")' '$EVAL/formatter.json' >/dev/null &&
   jq -e --argjson l '$linux' --argjson apps '$APPS' 'keys == \$l and all(.[]; keys == (\$apps + (\$apps | map(\"image-\" + .)) | sort))' '$EVAL/checks.json' >/dev/null"
 
 shared_deps() { # one fetchPnpmDeps for every app; fetcherVersion 3 with pnpm 10 on the Node.js knob
@@ -341,10 +353,10 @@ shell_common() {
       (.packages[0] | startswith($m)) and (.packages[1] | startswith("pnpm-10."))
       and .env.NEXT_TELEMETRY_DISABLED == "1" and .env.TURBO_TELEMETRY_DISABLED == "1" and .env.DO_NOT_TRACK == "1"
       and .env.npm_config_manage_package_manager_versions == "false"))' "$S" &&
-    jqe 'all(.[]; .default.packages as $p | all(.[]; .packages == $p))' "$S" &&
+    jqe 'all(.[]; .default.packages as $p | all(.["dev-web", "dev-api"]; .packages == $p))' "$S" &&
     jqe --slurpfile p "$P" '[.[] | .default.packages[1]] | all(. == $p[0]["x86_64-linux"]["pnpm-deps"].pnpm)' "$S"
 }
-t "shells: Node.js = .nvmrc, the image build's pnpm 10; telemetry and pnpm switching off" shell_common
+t "shells: Node.js = .nvmrc, the image build's pnpm 10; telemetry and pnpm switching off; dev-<app> as lean as default" shell_common
 
 # The commands the repository's own tooling calls: every suite's require_tool line, the rehearsal's tools,
 # and those called outside a require_tool (listed here, with who calls them). `nix` itself is what enters
@@ -363,18 +375,53 @@ shell_tools() {
   for system in x86_64-linux aarch64-linux; do
     missing=()
     while IFS= read -r tool; do
-      jq -e --arg s "$system" --arg t "$tool" '.[$s].default.commands | index($t) != null' "$S" >/dev/null ||
+      jq -e --arg s "$system" --arg t "$tool" '.[$s].ci.commands | index($t) != null' "$S" >/dev/null ||
         grep -qw -- "$tool" <<<"$stdenv_commands" || missing+=("$tool")
     done < <(tools_called)
-    [ ${#missing[@]} -eq 0 ] || { echo "$system dev shell lacks: ${missing[*]}"; return 1; }
+    [ ${#missing[@]} -eq 0 ] || { echo "$system ci shell lacks: ${missing[*]}"; return 1; }
   done
-  jqe 'all(.[]; .default.scripts["docker-registry"] | test("^exec /nix/store/[^/]*-distribution-[^/]*/bin/registry \"\\$@\"$"))' "$S" || return 1
-  jqe '.["x86_64-linux"].default.env.CHROMIUM_PATH | test("-chromium-[^/]*/bin/chromium$")' "$S" || return 1
+  jqe 'all(.[]; .ci.scripts["docker-registry"] | test("^exec /nix/store/[^/]*-distribution-[^/]*/bin/registry \"\\$@\"$"))' "$S" || return 1
+  jqe '.["x86_64-linux"].ci.env.CHROMIUM_PATH | test("-chromium-[^/]*/bin/chromium$")' "$S" || return 1
   # macOS: no Linux-only package (nixpkgs has no chromium, runc, podman engine or util-linux build there)
-  jqe 'all(.["aarch64-darwin", "x86_64-darwin"]; .default.packages | map(test("^(podman|runc|chromium|util-linux|iproute2)-")) | any | not)' "$S" || return 1
+  jqe '.["aarch64-darwin"].ci.packages | map(test("^(podman|runc|chromium|util-linux|iproute2)-")) | any | not' "$S" || return 1
   echo "$(tools_called | wc -l) tools: $(tools_called | tr '\n' ' ')"
 }
-t "shells: every tool the suites, lint and e2e call is in the Linux dev shell (registry as docker-registry too)" shell_tools
+t "shells: every tool the suites, lint and e2e call is in the Linux ci shell (registry as docker-registry too)" shell_tools
+
+# The lean shells: what `pnpm dev`, `pnpm build`, `pnpm lint` and the shipping scripts call, nothing the suites
+# alone need. The ci shell is the lean one plus the rig.
+lean_commands='["node","pnpm","git","jq","curl","skopeo","psql","shellcheck","yamllint"]'
+shell_lean() {
+  jqe --argjson want "$lean_commands" 'all(.[]; .default.commands as $c | ($want - $c) == [])' "$S" ||
+    { echo "the default shell lacks one of $lean_commands"; return 1; }
+  jqe 'all(.[]; (.default.packages + .["dev-web"].packages + .["dev-api"].packages)
+      | map(test("^(chromium|podman|runc|distribution|apache-httpd|python3|util-linux|iproute2|glibc|zstd)-")) | any | not)' "$S" ||
+    { echo "a lean shell carries part of the test rig: $(jq -c '.["x86_64-linux"].default.packages' "$S")"; return 1; }
+  jqe 'all(.[]; (.default.scripts == {}) and (.default.env | has("CHROMIUM_PATH") | not))' "$S" || return 1
+  jqe 'all(.[]; .default.packages as $d | .ci.packages[:($d | length)] == $d and (.ci.packages | length) > ($d | length))' "$S" ||
+    { echo "ci is not default plus the rig"; return 1; }
+  echo "default: $(jq -r '.["x86_64-linux"].default.packages | join(" ")' "$S")"
+  echo "ci adds: $(jq -r '.["x86_64-linux"] | .default.packages as $d | .ci.packages - $d | join(" ")' "$S")"
+}
+t "shells: default and dev-<app> are lean (no browser, containers, registry, python); ci = default + the rig" shell_lean
+
+devenv_root() { # one devenv root, the checkout, wherever you enter; devenv up re-enters the shell it ran in
+  local dir got want
+  for dir in . apps/web apps/api nix; do
+    got=$(cd "$flake/$dir" && stub_eval "$flake" devShells.x86_64-linux \
+      'ss: builtins.mapAttrs (n: s: { root = s.config.devenv.root; state = s.config.env.DEVENV_STATE; shell = s.config.env.DEVENV_FLAKE_SHELL; up = s.config.devenvUpCommand; }) ss' 2>"$WORK/root.err") ||
+      { tail -n 5 "$WORK/root.err"; return 1; }
+    jqe --arg r "$flake" 'to_entries | all(.[]; .key as $k | .value.root == $r and .value.state == ($r + "/.devenv/state")
+        and .value.shell == $k and (.value.up | startswith("nix develop .#\($k) --impure ")))' <<<"$got" ||
+      { echo "entered from $dir: $got"; return 1; }
+  done
+  want=$(mktemp -d "$WORK/outside.XXXXXX")
+  got=$(cd "$want" && stub_eval "$flake" devShells.x86_64-linux.default.config.devenv.root 'r: r' 2>"$WORK/root.err") ||
+    { tail -n 5 "$WORK/root.err"; return 1; }
+  [ "$got" = "\"$want\"" ] || { echo "outside a checkout the root should stay \$PWD ($want), got $got"; return 1; }
+  echo "root $flake from ., apps/web, apps/api and nix; each shell's devenv up re-enters itself"
+}
+t "shells: one devenv root (the checkout) from any directory; devenv up re-enters the shell it ran in" devenv_root
 
 pure_shells() { # devenv needs $PWD: a pure evaluation of the shells fails with devenv's message
   local err
@@ -431,16 +478,19 @@ welcome() { # enterShell runs and names the commands that matter
 }
 t "shells: the welcome (enterShell) runs and names pnpm dev and nix build" welcome
 
-envrc() {
+envrc() { # the shell, --impure, the Nix files watched, and one .envrc.local (DEV_POSTGRES_PORT …) for all
   local app
-  grep -qx 'use flake . --impure' "$repo/.envrc" && grep -q '^watch_file .*nix/\*.nix' "$repo/.envrc" || return 1
+  grep -qx 'use flake . --impure' "$repo/.envrc" && grep -q '^watch_file .*nix/\*.nix.* \.envrc\.local' "$repo/.envrc" &&
+    grep -qx 'source_env_if_exists .envrc.local' "$repo/.envrc" || { echo ".envrc"; return 1; }
+  git -C "$repo" check-ignore -q .envrc.local || { echo ".envrc.local is not git-ignored"; return 1; }
   for app in $(jq -r '.[]' <<<"$APPS"); do
     grep -qx "use flake ../..#dev-$app --impure" "$repo/apps/$app/.envrc" &&
       grep -q '^watch_file .*nix/\*.nix' "$repo/apps/$app/.envrc" &&
-      grep -q '^watch_file .*package.json' "$repo/apps/$app/.envrc" || { echo "apps/$app/.envrc"; return 1; }
+      grep -q '^watch_file .*package.json.* \.\./\.\./\.envrc\.local' "$repo/apps/$app/.envrc" &&
+      grep -qx 'source_env_if_exists ../../.envrc.local' "$repo/apps/$app/.envrc" || { echo "apps/$app/.envrc"; return 1; }
   done
 }
-t ".envrc files pick their shell with --impure and watch the Nix files" envrc
+t ".envrc files pick their shell with --impure, watch the Nix files and read the one .envrc.local" envrc
 
 hash_attr() { # what scripts/update-pnpm-hash.sh builds: `.#pnpm-deps`, the shared fetcher
   local name
@@ -633,7 +683,7 @@ else
     t "rehearsal: two clean builds are identical (file hashes, x bits, links) but for Next.js per-build secrets" r compare
     t "rehearsal: runtime trees as the images expect (entry, static, public, cache link only)" r trees
     t "rehearsal: runtime trees reference neither the build's Node.js nor pnpm (disallowedReferences)" r references
-    t "rehearsal: served with node alone, as the image user, tree read-only: /health, web page with API data, SIGTERM → 0" r serve
+    t "rehearsal: served with node alone, as the image user, tree read-only: /health, the ready paths (web through the API), SIGTERM → 0" r serve
     t "rehearsal: runtime trees kept in \$TEST_CACHE/runtime-trees/{web,api} for tests/smoke" r keep
   fi
 fi

@@ -55,47 +55,32 @@ let
     # the commands each package puts on PATH (the stand-ins list them), and devenv's scripts
     commands = builtins.concatMap (p: p.bins or [ ]) s.config.packages ++ builtins.attrNames s.config.scripts;
     scripts = builtins.mapAttrs (_: v: v.exec) s.config.scripts;
+    # devenv's root (one .devenv for the checkout) and what `devenv up` re-enters outside direnv
+    root = s.config.devenv.root;
+    upCommand = s.config.devenvUpCommand;
   };
 in
 {
-  # Every package but devenv's, by what its name says it is: default, pnpm-deps, image-<app>, or an app's
-  # tree; systems with none of them (macOS has only devenv's outputs) are left out. devenvOutputs lists the rest.
-  packages =
-    ps:
-    let
-      isDevenv = n: builtins.match ".*devenv-(up|test)" n != null;
-      ours = p: removeAttrs p (builtins.filter isDevenv (builtins.attrNames p));
-    in
-    builtins.mapAttrs
-      (
-        _: p:
-        builtins.mapAttrs (
-          name: d:
-          if name == "default" then
-            {
-              inherit (d) name;
-              entries = map (e: {
-                inherit (e) name;
-                path = e.path.name;
-              }) d.entries;
-            }
-          else if name == "pnpm-deps" then
-            deps d
-          else if builtins.substring 0 6 name == "image-" then
-            image d
-          else
-            app d
-        ) (ours p)
-      )
-      (removeAttrs ps (builtins.filter (system: ours ps.${system} == { }) (builtins.attrNames ps)));
-  # `devenv up` / `devenv test` outputs per system: output name -> derivation name.
-  devenvOutputs = builtins.mapAttrs (
+  # Every package by what its name says it is: default, pnpm-deps, image-<app>, or an app's tree.
+  packages = builtins.mapAttrs (
     _: p:
-    builtins.mapAttrs (_: d: d.name) (
-      removeAttrs p (
-        builtins.filter (n: builtins.match ".*devenv-(up|test)" n == null) (builtins.attrNames p)
-      )
-    )
+    builtins.mapAttrs (
+      name: d:
+      if name == "default" then
+        {
+          inherit (d) name;
+          entries = map (e: {
+            inherit (e) name;
+            path = e.path.name;
+          }) d.entries;
+        }
+      else if name == "pnpm-deps" then
+        deps d
+      else if builtins.substring 0 6 name == "image-" then
+        image d
+      else
+        app d
+    ) p
   );
   devShells = builtins.mapAttrs (_: builtins.mapAttrs (_: shell));
   formatter = builtins.mapAttrs (_: f: f.name);

@@ -21,6 +21,13 @@ let
         escaped = builtins.replaceStrings specials (map (c: "\\${c}") specials) sep;
       in
       builtins.filter builtins.isString (builtins.split escaped s);
+    # lib/strings.nix toInt: a decimal integer string (leading zeros rejected), else an error.
+    toInt =
+      s:
+      if builtins.match "0|-?[1-9][0-9]*" s == null then
+        throw "toInt: Could not convert ${s} to int."
+      else
+        builtins.fromJSON s;
     importJSON = path: builtins.fromJSON (builtins.readFile path);
     # lib/trivial.nix warn: nixpkgs prints "evaluation warning: MSG" (and throws with NIX_ABORT_ON_WARN=true).
     warn =

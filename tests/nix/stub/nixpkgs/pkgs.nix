@@ -355,12 +355,20 @@ in
       assert builtins.isList (f { pyyaml = mkFake "python3.13-pyyaml-6.0.2" { }; });
       tool "python3-3.13.7-env" [ "python3" "python" ] { };
   };
+  # The platform flags belong to stdenv.hostPlatform (lib/systems). nixpkgs after 26.05 warns on the
+  # old stdenv.isLinux / isDarwin aliases; the stand-in warns already, so the suite (which fails on any
+  # evaluation warning) keeps the flake on hostPlatform.
   stdenv = {
-    isLinux = builtins.elem system lib.platforms.linux;
-    isDarwin = !(builtins.elem system lib.platforms.linux);
+    isLinux = lib'.warn "stdenv.isLinux is deprecated, use stdenv.hostPlatform.isLinux" (
+      builtins.elem system lib.platforms.linux
+    );
+    isDarwin = lib'.warn "stdenv.isDarwin is deprecated, use stdenv.hostPlatform.isDarwin" (
+      !(builtins.elem system lib.platforms.linux)
+    );
     hostPlatform = {
       inherit system;
       isLinux = builtins.elem system lib.platforms.linux;
+      isDarwin = !(builtins.elem system lib.platforms.linux);
     };
   };
   nixfmt-tree = mkFake "nixfmt-tree" { };
