@@ -157,7 +157,7 @@ t "policy fails: images that are not digests (the overlay alone)" expect_fail 1 
 
 # ---- a new app, with no hand edit ----------------------------------------------------------------
 
-# A copy of what the manifests are made from, plus apps/admin from the generator's node template (its
+# A copy of what the manifests are made from, plus a new app, admin, from the generator's node template (its
 # placeholders filled as turbo/generators/config.ts fills them).
 COPY=$WORK/copy
 mkdir -p "$COPY/scripts" "$COPY/deploy" "$COPY/apps/admin"
