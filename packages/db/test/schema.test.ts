@@ -1,11 +1,13 @@
-// The note contract: which texts are notes, and the shapes of the API's answers.
+// The schemas derived from the notes table: which texts are notes, and the shapes of the API's answers.
 import { describe, expect, it } from "vitest";
-import { note, noteInput, noteList, problem, validationProblem } from "../src/notes.js";
+import { note, noteInput, notePage } from "../src/schema.js";
 
+/** The first issue as the API words it: "text must not be empty", "(body) …" for the object itself. */
 function refusal(body: unknown): string {
   const result = noteInput.safeParse(body);
   if (result.success) throw new Error(`accepted ${JSON.stringify(body)}`);
-  return validationProblem(result.error).message;
+  const [first] = result.error.issues;
+  return `${first?.path.join(".") || "(body)"} ${first?.message}`;
 }
 
 describe("noteInput", () => {
@@ -59,30 +61,34 @@ describe("noteInput", () => {
 });
 
 describe("answer shapes", () => {
-  const good = { id: "n1", text: "hi", createdAt: "2030-01-02T03:04:05.678Z" };
+  const good = {
+    id: "3f1c9a52-6f0e-4b7e-9a3b-2b8f1d2c4e5a",
+    text: "hi",
+    createdAt: "2030-01-02T03:04:05.678Z",
+  };
 
-  it("parses a note and a list of notes", () => {
+  it("parses a note and a page of notes", () => {
     expect(note.parse(good)).toEqual(good);
-    expect(noteList.parse({ notes: [good] })).toEqual({ notes: [good] });
+    expect(notePage.parse({ notes: [good], nextCursor: "abc" })).toEqual({
+      notes: [good],
+      nextCursor: "abc",
+    });
+    expect(notePage.parse({ notes: [], nextCursor: null })).toEqual({ notes: [], nextCursor: null });
   });
 
   it.each([
     ["a note without an id", { text: "hi", createdAt: good.createdAt }],
+    ["a note whose id is not a UUID", { ...good, id: "n1" }],
     ["a note whose text is a number", { ...good, text: 1 }],
     ["a note whose createdAt is not a timestamp", { ...good, createdAt: "yesterday" }],
   ])("refuses %s", (_name, value) => {
     expect(note.safeParse(value).success).toBe(false);
   });
 
-  it("refuses a list that isn't { notes: [...] }", () => {
-    expect(noteList.safeParse([good]).success).toBe(false);
-    expect(noteList.safeParse({ notes: "none" }).success).toBe(false);
-    expect(noteList.safeParse({ items: [good] }).success).toBe(false);
-  });
-
-  it("parses error bodies, keeping extra fields, and refuses others", () => {
-    expect(problem.parse({ error: "store_full", message: "full", limit: 3 })).toMatchObject({ limit: 3 });
-    expect(problem.safeParse({ message: "no code" }).success).toBe(false);
-    expect(problem.safeParse("<html>").success).toBe(false);
+  it("refuses a page that isn't { notes: [...], nextCursor }", () => {
+    expect(notePage.safeParse([good]).success).toBe(false);
+    expect(notePage.safeParse({ notes: "none", nextCursor: null }).success).toBe(false);
+    expect(notePage.safeParse({ notes: [good] }).success).toBe(false);
+    expect(notePage.safeParse({ items: [good], nextCursor: null }).success).toBe(false);
   });
 });
