@@ -53,8 +53,23 @@ export const noteInput = createInsertSchema(notes, { text: noteText })
   .omit({ id: true, createdAt: true })
   .strict();
 
-/** A note as the API sends it (JSON: `createdAt` is an ISO 8601 string). */
-export const note = createSelectSchema(notes, { createdAt: z.iso.datetime() }).omit({ seq: true });
+const noteAsSent = createSelectSchema(notes, { createdAt: z.iso.datetime() }).omit({ seq: true });
+
+/**
+ * A note as the API sends it (JSON: `createdAt` is an ISO 8601 string). A column with a plain default (a value,
+ * not SQL) may be missing from an answer: during a rolling deploy the web can be one migration ahead of the API,
+ * and reads such a field as the default the database would have given it.
+ */
+export const note = noteAsSent.extend(
+  Object.fromEntries(
+    Object.entries(noteColumns).flatMap(([key, column]) => {
+      const fallback: unknown = column.default;
+      const plain = ["string", "number", "boolean"].includes(typeof fallback);
+      const field = noteAsSent.shape[key as keyof typeof noteAsSent.shape];
+      return plain ? [[key, field.default(fallback as never)]] : [];
+    }),
+  ),
+) as unknown as typeof noteAsSent;
 
 /** GET /notes: one page, oldest first, and the cursor of the next page (null on the last). */
 export const notePage = z.object({ notes: z.array(note), nextCursor: z.string().nullable() });
