@@ -53,23 +53,28 @@ export const noteInput = createInsertSchema(notes, { text: noteText })
   .omit({ id: true, createdAt: true })
   .strict();
 
-const noteAsSent = createSelectSchema(notes, { createdAt: z.iso.datetime() }).omit({ seq: true });
-
 /**
- * A note as the API sends it (JSON: `createdAt` is an ISO 8601 string). A column with a plain default (a value,
- * not SQL) may be missing from an answer: during a rolling deploy the web can be one migration ahead of the API,
- * and reads such a field as the default the database would have given it.
+ * `schema` (an object schema read from JSON) with each of `columns` that has a plain default (a value, not SQL)
+ * optional, read as that default when missing: during a rolling deploy the web can be one migration ahead of the
+ * API, and then reads a new field as the value the database would have given it.
  */
-export const note = noteAsSent.extend(
-  Object.fromEntries(
-    Object.entries(noteColumns).flatMap(([key, column]) => {
-      const fallback: unknown = column.default;
-      const plain = ["string", "number", "boolean"].includes(typeof fallback);
-      const field = noteAsSent.shape[key as keyof typeof noteAsSent.shape];
-      return plain ? [[key, field.default(fallback as never)]] : [];
-    }),
-  ),
-) as unknown as typeof noteAsSent;
+export function defaultsWhenMissing<S extends z.ZodObject>(
+  schema: S,
+  columns: Record<string, { default?: unknown }>,
+): S {
+  const filled = Object.entries(columns).flatMap(([key, column]) => {
+    const field: z.ZodType | undefined = (schema.shape as Record<string, z.ZodType>)[key];
+    const plain = ["string", "number", "boolean"].includes(typeof column.default);
+    return plain && field ? [[key, field.default(column.default)] as const] : [];
+  });
+  return schema.extend(Object.fromEntries(filled)) as unknown as S;
+}
+
+/** A note as the API sends it (JSON: `createdAt` is an ISO 8601 string). */
+export const note = defaultsWhenMissing(
+  createSelectSchema(notes, { createdAt: z.iso.datetime() }).omit({ seq: true }),
+  noteColumns,
+);
 
 /** GET /notes: one page, oldest first, and the cursor of the next page (null on the last). */
 export const notePage = z.object({ notes: z.array(note), nextCursor: z.string().nullable() });

@@ -1,6 +1,9 @@
 // The schemas derived from the notes table: which texts are notes, and the shapes of the API's answers.
 import { describe, expect, it } from "vitest";
-import { note, noteInput, notePage } from "../src/schema.js";
+import { z } from "zod";
+import { integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { createSelectSchema } from "drizzle-zod";
+import { defaultsWhenMissing, note, noteInput, notePage } from "../src/schema.js";
 
 /** The first issue as the API words it: "text must not be empty", "(body) …" for the object itself. */
 function refusal(body: unknown): string {
@@ -90,5 +93,42 @@ describe("answer shapes", () => {
     expect(notePage.safeParse({ notes: "none", nextCursor: null }).success).toBe(false);
     expect(notePage.safeParse({ notes: [good] }).success).toBe(false);
     expect(notePage.safeParse({ items: [good], nextCursor: null }).success).toBe(false);
+  });
+});
+
+describe("defaultsWhenMissing", () => {
+  // A table one migration ahead: two columns with plain defaults, one with an SQL default, one without.
+  const items = pgTable("items", {
+    id: uuid("id").primaryKey(),
+    title: text("title").notNull().default(""),
+    rank: integer("rank").notNull().default(3),
+    createdAt: timestamp("created_at").notNull().defaultNow(),
+  });
+  const item = defaultsWhenMissing(createSelectSchema(items, { createdAt: z.iso.datetime() }), {
+    id: items.id,
+    title: items.title,
+    rank: items.rank,
+    createdAt: items.createdAt,
+  });
+  const id = "3f1c9a52-6f0e-4b7e-9a3b-2b8f1d2c4e5a";
+  const createdAt = "2030-01-02T03:04:05.678Z";
+
+  it("reads a missing column that has a plain default as that default", () => {
+    expect(item.parse({ id, createdAt })).toEqual({ id, createdAt, title: "", rank: 3 });
+  });
+
+  it("keeps what the answer has, and still checks it", () => {
+    expect(item.parse({ id, createdAt, title: "t", rank: 1 })).toEqual({
+      id,
+      createdAt,
+      title: "t",
+      rank: 1,
+    });
+    expect(item.safeParse({ id, createdAt, title: 5 }).success).toBe(false);
+  });
+
+  it("still requires the columns without a plain default", () => {
+    expect(item.safeParse({ createdAt }).success).toBe(false);
+    expect(item.safeParse({ id }).success).toBe(false);
   });
 });
