@@ -1,4 +1,4 @@
-// Every route and error path of createServer(), driven in-process with supertest.
+// Every route and error path of createApp(), driven in-process with supertest.
 import { pino } from "pino";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
