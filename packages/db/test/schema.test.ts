@@ -70,12 +70,13 @@ describe("answer shapes", () => {
     createdAt: "2030-01-02T03:04:05.678Z",
   };
 
+  // toMatchObject: a column added later (docs/apps.md) with a default is filled in when an answer lacks it.
   it("parses a note and a page of notes", () => {
-    expect(note.parse(good)).toEqual(good);
-    expect(notePage.parse({ notes: [good], nextCursor: "abc" })).toEqual({
-      notes: [good],
-      nextCursor: "abc",
-    });
+    expect(note.parse(good)).toMatchObject(good);
+    const page = notePage.parse({ notes: [good], nextCursor: "abc" });
+    expect(page.nextCursor).toBe("abc");
+    expect(page.notes).toHaveLength(1);
+    expect(page.notes[0]).toMatchObject(good);
     expect(notePage.parse({ notes: [], nextCursor: null })).toEqual({ notes: [], nextCursor: null });
   });
 
