@@ -5,13 +5,16 @@
 //
 //   pnpm bench                      full run, about 4 minutes on 2 cores
 //   pnpm bench -- --quick           single runs and short loads, for working on the bench itself
-//   pnpm bench -- --only=dev,api    some sections: install, build, dev, weight, payload, api
+//   pnpm bench -- --only=dev,api    some sections: install, build, dev, weight, payload, api, ssr
 //
-// The API runs on PostgreSQL (a throwaway cluster from @repo/test-support, or TEST_DATABASE_URL's server) beside
-// the same app on its in-memory store; `pnpm dev` runs on PGlite.
+// The bench knows no app's routes: it loads each app with the requests its package.json's `runtime.requests`
+// declares (the API: a read and a write; the web: its page). The API runs on PostgreSQL (a throwaway cluster from
+// @repo/test-support, or TEST_DATABASE_URL's server) beside the same app on the tests' in-memory store; `pnpm dev`
+// runs on PGlite.
 // Install, builds and `pnpm dev` run in a temp copy of the work tree; servers start through
 // @repo/test-support, and all traffic goes to 127.0.0.1. Prints one table and writes bench/results.json.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { runtimeSchema } from "@repo/contracts/runtime";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -27,7 +30,7 @@ import {
   referenceServer,
 } from "./lib/references.mjs";
 
-const SECTIONS = ["install", "build", "dev", "weight", "payload", "api"];
+const SECTIONS = ["install", "build", "dev", "weight", "payload", "api", "ssr"];
 let options;
 try {
   const args = process.argv.slice(2).filter((a) => a !== "--");
@@ -44,7 +47,15 @@ const RUNS = quick
   ? { install: 1, cold: 1, replay: 2, dev: 1, rounds: 1, seconds: 3 }
   : { install: 3, cold: 2, replay: 3, dev: 3, rounds: 3, seconds: 5 };
 const CONNECTIONS = 100;
-const NOTES = 20;
+/** Items the API holds while it is read: what its declared write creates, this many times. */
+const SEEDED = 20;
+
+/** The requests `app` declares in its runtime field: the first GET and the first POST. */
+function declared(app) {
+  const manifest = JSON.parse(readFileSync(join(paths.repoRoot, "apps", app, "package.json"), "utf8"));
+  const requests = runtimeSchema.parse(manifest.runtime).requests ?? [];
+  return { read: requests.find((r) => r.method === "GET"), write: requests.find((r) => r.method === "POST") };
+}
 
 const started = now();
 const seconds = () => ((now() - started) / 1000).toFixed(0);
@@ -192,79 +203,154 @@ await section("payload", [ws.dir, bare], async () => {
   row("API image tree (dist)", "MB", api, ["bare Express bundle", refApi], "≤ 2 MB", api <= 2e6);
 });
 
-/** One autocannon run on GET `url`/notes at CONNECTIONS connections. */
-async function load(url, seconds) {
-  const opts = { url: `${url}/notes`, connections: CONNECTIONS, duration: seconds, timeout: 10 };
+/** One autocannon run of `request` (a declared one) on `url` at CONNECTIONS connections. */
+async function load(url, request, seconds) {
+  const opts = {
+    url: `${url}${request.path}`,
+    method: request.method,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+    ...(request.json === undefined
+      ? {}
+      : { headers: { "content-type": "application/json" }, body: JSON.stringify(request.json) }),
+  };
   const r = await autocannon(opts);
   return { rps: r.requests.average, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx };
 }
 
+/** Sends the declared write until the declared read has seen SEEDED of them (at most SEEDED times). */
+async function seed(url, { write }) {
+  for (let i = 0; i < SEEDED; i++) {
+    const res = await fetch(`${url}${write.path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(write.json),
+    });
+    if (!res.ok) throw new Error(`seeding ${write.name}: ${res.status} ${await res.text()}`);
+  }
+}
+
+/** Rounds of `request` on each server in turn; the medians of req/s and p99 per server, and the failures. */
+async function compare(servers, request) {
+  const runs = Object.fromEntries(Object.keys(servers).map((name) => [name, []]));
+  for (const s of Object.values(servers)) await load(s.url, request, 2); // warm-up: JIT, connections
+  for (let i = 0; i < RUNS.rounds; i++) {
+    for (const [name, s] of Object.entries(servers))
+      runs[name].push(await load(s.url, request, RUNS.seconds));
+    const last = Object.entries(runs).map(([name, r]) => `${name} ${fmt["req/s"](r.at(-1).rps)}`);
+    log(`  ${request.name}, round ${i + 1}: ${last.join(", ")}`);
+  }
+  const [rps, p99] = ["rps", "p99"].map((key) => (name) => median(runs[name].map((r) => r[key])));
+  const bad = (name) => runs[name].reduce((n, r) => n + r.bad, 0);
+  return { rps, p99, bad };
+}
+
 await section("api", [ws.dir], async () => {
   await built();
+  const requests = declared("api");
+  if (!requests.read || !requests.write)
+    throw new Error("apps/api declares no GET and POST in runtime.requests");
   const api = await startOurApi();
-  const headers = { "content-type": "application/json" };
-  for (let have = (await (await fetch(`${api.url}/notes`)).json()).notes.length; have < NOTES; have++) {
-    const body = JSON.stringify({ text: `bench note ${have + 1}: about as long as a short note is` });
-    const res = await fetch(`${api.url}/notes`, { method: "POST", headers, body });
-    if (res.status !== 201) throw new Error(`seeding note ${have + 1}: ${res.status} ${await res.text()}`);
-  }
-  const BODY_FILE = join(ws.dir, "bench-notes.json");
-  writeFileSync(BODY_FILE, await (await fetch(`${api.url}/notes`)).text());
+  await seed(api.url, requests);
+  const BODY_FILE = join(ws.dir, "bench-read.json");
+  writeFileSync(BODY_FILE, await (await fetch(`${api.url}${requests.read.path}`)).text());
   const reference = async (more) => {
-    const env = { PORT: `${await freePort()}`, BODY_FILE, ...more };
-    return startServer({ entry: referenceServer, env, readyPath: "/notes" });
+    const env = { PORT: `${await freePort()}`, BODY_FILE, BODY_PATH: requests.read.path, ...more };
+    return startServer({ entry: referenceServer, env, readyPath: requests.read.path });
   };
   const memoryEntry = await buildMemoryApi(ours.api, join(ws.dir, "bench-memory-api.mjs"));
   const memory = await startServer({
     entry: memoryEntry,
     env: { PORT: `${await freePort()}` },
-    readyPath: "/notes",
+    readyPath: "/ready",
   });
-  for (const note of JSON.parse(readFileSync(BODY_FILE, "utf8")).notes) {
-    const body = JSON.stringify({ text: note.text });
-    await fetch(`${memory.url}/notes`, { method: "POST", headers, body });
-  }
+  await seed(memory.url, requests);
   const servers = {
     ours: api,
     memory,
     express: await reference({ EXPRESS_FROM: join(ours.api, "package.json") }),
     http: await reference({}),
   };
-  const runs = { ours: [], memory: [], express: [], http: [] };
-  for (const s of Object.values(servers)) await load(s.url, 2); // warm-up: JIT, connections
-  for (let i = 0; i < RUNS.rounds; i++) {
-    for (const [name, s] of Object.entries(servers)) runs[name].push(await load(s.url, RUNS.seconds));
-    const last = Object.entries(runs).map(([name, r]) => `${name} ${fmt["req/s"](r.at(-1).rps)}`);
-    log(`  round ${i + 1}: ${last.join(", ")}`);
+  try {
+    const read = await compare(servers, requests.read);
+    const title = `API ${requests.read.name} (${SEEDED} items), ${CONNECTIONS} connections`;
+    const { rps, p99 } = read;
+    row(
+      `${title}, PostgreSQL`,
+      "req/s",
+      rps("ours"),
+      ["in-memory store", rps("memory")],
+      "≥ 0.5 ×",
+      rps("ours") / rps("memory") >= 0.5,
+    );
+    row(
+      "API p99 latency, PostgreSQL",
+      "ms",
+      p99("ours"),
+      ["in-memory store", p99("memory")],
+      "≤ 2.5 ×",
+      p99("ours") / p99("memory") <= 2.5,
+    );
+    row(title, "req/s", rps("ours"), ["bare Express 5 (same body)", rps("express")]);
+    row(
+      title,
+      "req/s",
+      rps("ours"),
+      ["bare node:http (same body)", rps("http")],
+      "≥ 0.6 × bare",
+      rps("ours") / rps("http") >= 0.6,
+    );
+    row("bare Express 5 (the framework alone)", "req/s", rps("express"), ["bare node:http", rps("http")]);
+    row(
+      "API p99 latency",
+      "ms",
+      p99("ours"),
+      ["bare Express 5", p99("express")],
+      "≤ 20 ms",
+      p99("ours") <= 20,
+    );
+
+    // The write, on the database and on the in-memory store: what storing costs (no lock, no count: one INSERT).
+    const write = await compare({ ours: api, memory }, requests.write);
+    row(`API ${requests.write.name}, ${CONNECTIONS} connections, PostgreSQL`, "req/s", write.rps("ours"), [
+      "in-memory store",
+      write.rps("memory"),
+    ]);
+    row("API write p99 latency, PostgreSQL", "ms", write.p99("ours"), [
+      "in-memory store",
+      write.p99("memory"),
+    ]);
+    const bad = read.bad("ours") + write.bad("ours");
+    row("API errors + timeouts + non-2xx", "n", bad, ["-", undefined], "0", bad === 0);
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
   }
-  await Promise.all(Object.values(servers).map((s) => s.stop()));
-  const [rps, p99] = ["rps", "p99"].map((key) => (name) => median(runs[name].map((r) => r[key])));
-  const title = `API GET /notes (${NOTES} notes), ${CONNECTIONS} connections`;
-  const vsMemory = rps("ours") / rps("memory");
-  row(
-    `${title}, PostgreSQL`,
-    "req/s",
-    rps("ours"),
-    ["in-memory store", rps("memory")],
-    "≥ 0.5 ×",
-    vsMemory >= 0.5,
-  );
-  const p99Ratio = p99("ours") / p99("memory");
-  row(
-    "API p99 latency, PostgreSQL",
-    "ms",
-    p99("ours"),
-    ["in-memory store", p99("memory")],
-    "≤ 2.5 ×",
-    p99Ratio <= 2.5,
-  );
-  row(title, "req/s", rps("ours"), ["bare Express 5", rps("express")]);
-  const vsHttp = rps("ours") / rps("http");
-  row(title, "req/s", rps("ours"), ["bare node:http", rps("http")], "≥ 0.6 × bare", vsHttp >= 0.6);
-  row("bare Express 5 (the framework alone)", "req/s", rps("express"), ["bare node:http", rps("http")]);
-  row("API p99 latency", "ms", p99("ours"), ["bare Express 5", p99("express")], "≤ 20 ms", p99("ours") <= 20);
-  const bad = runs.ours.reduce((n, r) => n + r.bad, 0);
-  row("API errors + timeouts + non-2xx", "n", bad, ["-", undefined], "0", bad === 0);
+});
+
+await section("ssr", [ws.dir, bare], async () => {
+  await Promise.all([built(), bareBuilt()]);
+  const [apiRequests, { read: page }] = [declared("api"), declared("web")];
+  if (!page) throw new Error("apps/web declares no GET in runtime.requests");
+  const api = await startOurApi();
+  await seed(api.url, apiRequests);
+  const webEnv = { WEB_HOST: "127.0.0.1", WEB_PORT: `${await freePort()}`, API_URL: api.url };
+  const web = await startServer({ entry: ours.webEntry, env: webEnv, readyPath: "/ready" });
+  const refEnv = { HOSTNAME: "127.0.0.1", PORT: `${await freePort()}` };
+  const ref = await startServer({
+    entry: join(bare, ".next/standalone/server.js"),
+    env: refEnv,
+    readyPath: "/",
+  });
+  try {
+    const { rps, p99, bad } = await compare({ ours: web, bare: ref }, page);
+    const title = `web ${page.name}, ${CONNECTIONS} connections`;
+    row(title, "req/s", rps("ours"), ["bare Next page (no data)", rps("bare")]);
+    row("web p99 latency", "ms", p99("ours"), ["bare Next page (no data)", p99("bare")]);
+    row("web errors + timeouts + non-2xx", "n", bad("ours"), ["-", undefined], "0", bad("ours") === 0);
+  } finally {
+    await Promise.all([web.stop(), ref.stop(), api.stop()]);
+  }
 });
 
 // ---- report ---------------------------------------------------------------------------------------------

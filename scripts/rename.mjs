@@ -11,9 +11,13 @@
 // repository path component, an owner GitHub would not accept, and (exit 3) uncommitted changes to
 // tracked files (untracked ones are never touched), so that `git diff` shows exactly what it did and
 // `git checkout .` undoes it.
+//
+// It runs once: having renamed, it removes itself (this file, the `rename` script in package.json, and the
+// lines about it in tests and docs, marked `rename:begin` … `rename:end` around a block or `rename:line` on one
+// line), so the project keeps only what it will use. The app generator (turbo/generators) stays.
 // Logs go to stderr; the new name alone goes to stdout.
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -110,7 +114,20 @@ for (const key of Object.keys(from)) if (!replacements.has(from[key])) replaceme
 const alternatives = [...replacements.keys()].sort((a, b) => b.length - a.length).map(escape);
 const pattern = new RegExp(`(?<=^|[^A-Za-z0-9]|\\\\[nrt])(?:${alternatives.join("|")})(?![a-z0-9])`, "g");
 
-const skip = (file) => file.startsWith("tests/nix/fixtures/");
+const self = "scripts/rename.mjs";
+const skip = (file) => file.startsWith("tests/nix/fixtures/") || file === self;
+
+/** The text without the lines about renaming: `rename:line` lines, and `rename:begin` … `rename:end` blocks. */
+const withoutRename = (text) => {
+  let inside = false;
+  const kept = text.split("\n").filter((line) => {
+    if (line.includes("rename:begin")) inside = true;
+    const keep = !inside && !line.includes("rename:line");
+    if (line.includes("rename:end")) inside = false;
+    return keep;
+  });
+  return kept.join("\n");
+};
 const files = git("-C", root, "ls-files", "-z")
   .split("\0")
   .filter((f) => f && !skip(f));
@@ -124,18 +141,20 @@ for (const file of files) {
   }
   if (bytes.subarray(0, 8000).includes(0)) continue; // binary
   const text = bytes.toString("utf8");
-  const renamed = text.replace(pattern, (match) => replacements.get(match));
+  let renamed = withoutRename(text.replace(pattern, (match) => replacements.get(match)));
+  if (file === "package.json") {
+    const json = JSON.parse(renamed);
+    delete json.scripts?.rename;
+    renamed = `${JSON.stringify(json, null, 2)}\n`;
+  }
   if (renamed !== text) changes.push([file, renamed]);
 }
 // Computed first, written after: a failure above leaves every file as it was.
 for (const [file, text] of changes) writeFileSync(join(root, file), text);
+rmSync(join(root, self));
 
-if (changes.length === 0)
-  log(`nothing to change: the project is already ${name} (github.com/${owner}/${name})`);
-else {
-  log(
-    `${oldName} -> ${name}, github.com/${oldOwner}/${oldRepo} -> github.com/${owner}/${name}: ${changes.length} file${changes.length === 1 ? "" : "s"} changed`,
-  );
-  log("next: git diff, pnpm install, commit");
-}
+log(
+  `${oldName} -> ${name}, github.com/${oldOwner}/${oldRepo} -> github.com/${owner}/${name}: ${changes.length + 1} files changed (${self} and its tests and docs removed: it has done its job)`,
+);
+log("next: git diff, pnpm install, commit");
 process.stdout.write(`${name}\n`);

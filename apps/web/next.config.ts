@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { NextConfig } from "next";
+import { FORM_BODY_LIMIT_BYTES } from "./src/limits";
 
 const appDir = import.meta.dirname;
 const repoRoot = join(appDir, "../..");
@@ -12,12 +13,19 @@ const repoRoot = join(appDir, "../..");
  */
 function sourceHash(): string {
   const hash = createHash("sha256");
-  const roots = ["apps/web/src", "apps/web/public", "packages/ui/src", "packages/contracts/src"];
+  const roots = [
+    "apps/web/src",
+    "apps/web/public",
+    "packages/ui/src",
+    "packages/contracts/src",
+    "packages/db/src",
+  ];
   const files = [
     "apps/web/next.config.ts",
     "apps/web/package.json",
     "packages/ui/package.json",
     "packages/contracts/package.json",
+    "packages/db/package.json",
     "apps/web/start.mjs",
     "pnpm-lock.yaml",
   ];
@@ -42,8 +50,8 @@ const config: NextConfig = {
   output: "standalone",
   // Trace from the repo root so workspace packages (@repo/ui) and pnpm's store layout are included.
   outputFileTracingRoot: repoRoot,
-  // @repo/ui and @repo/contracts ship TypeScript source; Next compiles them like the app's own.
-  transpilePackages: ["@repo/ui", "@repo/contracts"],
+  // The workspace packages ship TypeScript source; Next compiles them like the app's own.
+  transpilePackages: ["@repo/ui", "@repo/contracts", "@repo/db"],
   // No sharp in the image (it is 18 MB): serve images as they are.
   images: { unoptimized: true },
   poweredByHeader: false,
@@ -51,6 +59,16 @@ const config: NextConfig = {
   // `pnpm typecheck` (tsc over src, tests and scripts) owns type errors; the build doesn't run it a second time.
   typescript: { ignoreBuildErrors: true },
   generateBuildId: () => sourceHash(),
+  // The forms' writes are Server Actions (src/app/actions.ts). A form post is a few hundred bytes: anything over
+  // 16 KiB is refused with 413 before the action runs. Next refuses an action whose Origin isn't this server's
+  // host (cross-site forms); behind a proxy that rewrites Host, list the public host here, e.g.
+  // allowedOrigins: ["notes.example.com"] (https://nextjs.org/docs/app/api-reference/config/next-config-js/serverActions).
+  experimental: {
+    serverActions: { bodySizeLimit: FORM_BODY_LIMIT_BYTES },
+    // The proxy (src/proxy.ts) runs on page requests, form posts included, and Next buffers the body for it:
+    // keep that buffer as small as the actions' limit, not the 10 MB default, so a huge upload costs little memory.
+    proxyClientMaxBodySize: FORM_BODY_LIMIT_BYTES,
+  },
   // For every response, API routes and static files included (pages also get a CSP from src/proxy.ts).
   headers: () =>
     Promise.resolve([

@@ -1,7 +1,7 @@
 // What the bench measures ours against, in the same run: a bare one-page Next app of our catalog's versions
 // (built like apps/web for page weight and payload; `next dev` for the dev loop), a bare Express app bundled like
 // the API (payload), bare servers answering the API's JSON (throughput, in reference-server.mjs), and the API
-// itself on its in-memory store (what PostgreSQL costs the same route).
+// itself on the tests' in-memory store (what PostgreSQL costs the same route).
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -61,16 +61,17 @@ export async function bareExpressBundleBytes(apiDir) {
 }
 
 /**
- * The API's own app (apps/api/src/app.ts, same middleware and routes) on MemoryNoteStore, bundled like the API into
- * `outfile`: `node outfile` serves on 127.0.0.1:$PORT with LOG_LEVEL silent. The database's cost is ours minus this.
+ * The API's own app (apps/api/src/app.ts, same middleware and routes) on the tests' in-memory store
+ * (apps/api/test/memory-store.ts), bundled like the API into `outfile`: `node outfile` serves on 127.0.0.1:$PORT,
+ * logging nothing. The database's cost is ours minus this.
  */
 export async function buildMemoryApi(apiDir, outfile) {
   const { build } = createRequire(join(apiDir, "package.json"))("esbuild");
   const contents = `
-    import { createServer } from "./src/app.ts";
+    import { createApp } from "./src/app.ts";
     import { createLogger } from "./src/logger.ts";
-    import { MemoryNoteStore } from "./src/store.ts";
-    const app = createServer({ store: new MemoryNoteStore(1000), logger: createLogger("silent"), webOrigin: "http://localhost:3000" });
+    import { MemoryStore } from "./test/memory-store.ts";
+    const app = createApp({ store: new MemoryStore(), logger: createLogger("silent"), webOrigin: "http://localhost:3000" });
     app.listen(Number(process.env.PORT), "127.0.0.1");
     process.on("SIGTERM", () => process.exit(0));
   `;

@@ -8,10 +8,14 @@
 #     image-<app> and dev-<app>; the build command of its derivation produces its entry; push-image.sh pushes
 #     it to a real local registry; affected-apps.sh lists it for a change inside it;
 #  3. `nix flake init -t`'s template: templates.default evaluates (path, welcomeText naming the next commands);
+#  5. adding a field to the note as docs/apps.md says (the table, db:generate, the form, the page), in step 2's
+#     clone: only those files change, typecheck, test and build pass, and the built API stores the field;
+# rename:begin (pnpm rename removes these lines, and the cases marked below, once it has run)
 #  4. `pnpm rename`: bad names, bad owners and a dirty tree are refused with nothing changed (a bare clone);
-#     then, in step 2's clone, `pnpm rename acme-shop --owner acme` leaves no spelling of the old name, and
-#     install, lint, typecheck, the flake (image-web is acme-shop-web, labelled github.com/acme/acme-shop)
-#     and scripts/apps.sh all follow.
+#     then, in step 2's clone, `pnpm rename acme-shop --owner acme` leaves no spelling of the old name, removes
+#     itself (script, tests, docs lines), and install, lint, typecheck, the flake (image-web is acme-shop-web,
+#     labelled github.com/acme/acme-shop) and scripts/apps.sh all follow.
+# rename:end
 #
 # Needs git, jq, pnpm, node 22, nix (Debian's nix-bin), docker-registry and skopeo; with REQUIRE_EVERY_SUITE=1
 # a missing one fails the suite.
@@ -75,14 +79,18 @@ if command -v nix-instantiate >/dev/null; then
       in { path = toString outputs.templates.default.path; inherit (outputs.templates.default) description welcomeText; }" 2>"$TMPDIR_ADOPT/template.err") ||
       { cat "$TMPDIR_ADOPT/template.err"; return 1; }
     jq -e --arg root "$repo" '.path == $root and (.description | length > 0)
-      and (.welcomeText | test("pnpm rename <name> --owner <")) and (.welcomeText | test("pnpm install && pnpm dev"))' <<<"$out" >/dev/null ||
+      and (.welcomeText | test("pnpm install && pnpm dev"))' <<<"$out" >/dev/null ||
       { echo "$out"; return 1; }
+    # rename:begin
+    jq -e '.welcomeText | test("pnpm rename <name> --owner <")' <<<"$out" >/dev/null || { echo "$out"; return 1; }
+    # rename:end
   }
-  t "templates.default: the repository itself, welcomeText names pnpm rename and pnpm install && pnpm dev" template
+  t "templates.default: the repository itself, welcomeText names the next commands" template
 else
   t_unavailable "flake template: needs nix-instantiate"
 fi
 
+# rename:begin
 # ---- 4a. pnpm rename refuses bad input, changing nothing (a clone without node_modules: node and git only) ---
 R=$TMPDIR_ADOPT/rename-refusals
 refused() { # refused CODE PATTERN ARGS...: exit CODE, PATTERN on stderr, nothing on stdout, tree untouched
@@ -116,6 +124,7 @@ if command -v node >/dev/null && git clone -q "$repo" "$R"; then
 else
   t_unavailable "pnpm rename refusals: need node and git"
 fi
+# rename:end
 
 # ---- 2. generated apps in one temp clone -------------------------------------------------------------------
 missing=()
@@ -225,6 +234,66 @@ affected() {
 }
 t "affected-apps.sh lists shop for a change inside it; scripts/apps.sh lists all four" affected
 
+# ---- 5. adding a field to the note: docs/apps.md's recipe, in the same clone ------------------------------
+# edit FILE FROM TO: replace the one occurrence of FROM in FILE with TO (fails when FROM isn't there once).
+edit() {
+  # shellcheck disable=SC2016 # JavaScript, expanded by node
+  node -e '
+    const fs = require("node:fs");
+    const [file, from, to] = process.argv.slice(1);
+    const text = fs.readFileSync(file, "utf8");
+    if (text.split(from).length !== 2) { console.error(`${file}: expected ${JSON.stringify(from)} once`); process.exit(1); }
+    fs.writeFileSync(file, text.replace(from, () => to));
+  ' "$C/$1" "$2" "$3"
+}
+add_title() {
+  edit packages/db/src/schema.ts '  text: text("text").notNull(),' \
+    $'  text: text("text").notNull(),\n  title: text("title").notNull().default(""),' &&
+    edit apps/web/src/app/NoteForm.tsx '      <input
+        name="text"' '      <input name="title" aria-label="Note title" defaultValue={state.values?.title} placeholder="Title" />
+      <input
+        name="text"' &&
+    edit apps/web/src/app/page.tsx '<span style={{ flex: 1 }}>{note.text}</span>' \
+      '<span style={{ flex: 1 }}>{note.title ? <strong>{note.title}: </strong> : null}{note.text}</span>' || return 1
+  (cd "$C" && pnpm --filter api db:generate) >"$WORK/generate.log" 2>&1 || { tail -n 20 "$WORK/generate.log"; return 1; }
+  grep -lq 'ADD COLUMN "title" text DEFAULT '"''"' NOT NULL' "$C"/apps/api/migrations/0001_*.sql ||
+    { cat "$C"/apps/api/migrations/0001_*.sql; return 1; }
+  local changed
+  changed=$(gitc status --porcelain | awk '{ print $2 }' | grep -v '^apps/api/migrations/' | sort | tr '\n' ' ')
+  [ "$changed" = "apps/web/src/app/NoteForm.tsx apps/web/src/app/page.tsx packages/db/src/schema.ts " ] ||
+    { echo "hand-edited files: $changed"; return 1; }
+}
+t "adding a title: the table, pnpm --filter api db:generate, the form, the page (3 hand-edited files)" add_title
+title_checks() {
+  (cd "$C" && pnpm exec prettier --write packages/db/src apps/web/src >/dev/null &&
+    pnpm turbo run typecheck test build --filter=@repo/db --filter=api --filter=web) >"$WORK/title.log" 2>&1 ||
+    { grep -E 'error|Error|FAIL|×' "$WORK/title.log" | head -n 30; return 1; }
+}
+t "with the title: typecheck, test and build pass (@repo/db, api, web)" title_checks
+title_stored() { # the built API, on its own new database: a note with a title, sent whole, comes back whole
+  # shellcheck disable=SC2016 # JavaScript, expanded by node
+  (cd "$C" && node --input-type=module -e '
+    import { startApi } from "@repo/test-support";
+    const api = await startApi();
+    try {
+      const post = (body) => fetch(`${api.url}/notes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const created = await post({ text: "buy milk", title: "shopping" });
+      const { note } = await created.json();
+      if (created.status !== 201 || note.title !== "shopping") throw new Error(`POST: ${created.status} ${JSON.stringify(note)}`);
+      const { notes } = await (await fetch(`${api.url}/notes`)).json();
+      if (notes.at(-1)?.title !== "shopping") throw new Error(`GET: ${JSON.stringify(notes)}`);
+      const bad = await post({ text: "x", title: 5 });
+      if (bad.status !== 400) throw new Error(`a numeric title: ${bad.status}`);
+    } finally {
+      await api.stop();
+    }
+  ') 2>&1
+}
+t "with the title: the built API stores it, lists it and refuses a title that isn't a string" title_stored
+commit_title() { gitc add -A && gitc commit -qm "notes get a title"; }
+t "commit the title" commit_title
+
+# rename:begin
 # ---- 4b. pnpm rename in the same clone (generated apps included), then the same checks --------------------
 old_name=$(jq -r .name "$repo/package.json")
 rename() {
@@ -241,8 +310,16 @@ no_old_name() { # every spelling of the old name: kebab, snake, SCREAMING, Pasca
   [ -z "$hits" ] || { echo "$hits" | head -n 20; return 1; }
 }
 t "no spelling of '$old_name' left in the tracked files" no_old_name
-t "renaming again to the same name changes nothing" bash -c \
-  "cd '$C' && pnpm --silent rename acme-shop >/dev/null 2>&1 && [ -z \"\$(git status --porcelain)\" ]"
+rename_gone() { # it ran once: the script, its package.json entry, its tests and its docs lines are gone
+  [ ! -e "$C/scripts/rename.mjs" ] || { echo "scripts/rename.mjs is still there"; return 1; }
+  jq -e '.scripts | has("rename") | not' "$C/package.json" >/dev/null || { echo "package.json still has a rename script"; return 1; }
+  local hits
+  hits=$(grep -nE 'pnpm rename|rename\.mjs|rename:' "$C/tests/adopt/run.sh" "$C/docs/apps.md" "$C/README.md" || true)
+  [ -z "$hits" ] || { echo "$hits"; return 1; }
+  bash -n "$C/tests/adopt/run.sh" && (cd "$C" && shellcheck -x -P SCRIPTDIR tests/adopt/run.sh) &&
+    jq -e '.scripts.dev and .scripts.build' "$C/package.json" >/dev/null
+}
+t "pnpm rename removed itself: scripts/rename.mjs, its package.json script, its adopt cases and docs lines" rename_gone
 renamed_checks() {
   (cd "$C" && pnpm install --offline --frozen-lockfile >"$WORK/rename-install.log" 2>&1) || { tail -n 20 "$WORK/rename-install.log"; return 1; }
   (cd "$C" && pnpm turbo run lint typecheck --filter=web --filter=shop >"$WORK/rename-checks.log" 2>&1) ||
@@ -258,5 +335,6 @@ renamed_flake() {
 t "renamed flake: image-web is acme-shop-web, labelled https://github.com/acme/acme-shop" renamed_flake
 t "renamed: scripts/apps.sh web gives the image acme-shop-web" bash -c \
   "cd '$C' && [ \"\$(bash scripts/apps.sh web | jq -r .image)\" = acme-shop-web ]"
+# rename:end
 
 t_summary

@@ -196,8 +196,8 @@ kill "$SAMPLER_PID" 2>/dev/null || true
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=
 t "smoke: the web image passes with the API image (--with)" ended web 0
-t "smoke: the web page shows the note created through the API container" \
-  grep -q 'shows the note created through' "$CAP/web.err"
+t "smoke: the web is ready with the API container up, and not ready once it stopped (it reads API_URL)" \
+  grep -qE 'not ready without .*: GET /ready answered 503' "$CAP/web.err"
 t "smoke: both containers exit 0 after SIGTERM" same 2 "$(grep -c 'exited 0 after SIGTERM' "$CAP/web.err")"
 loopback_only() {
   local ports port seen=0

@@ -1,11 +1,14 @@
-// createServer() builds the Express app without listening, so tests drive it with supertest and
-// server.ts owns the process concerns (ports, signals).
+// createApp() builds the Express app without listening, so tests drive it with supertest and server.ts owns the
+// process concerns (ports, signals).
 import cors from "cors";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import helmet from "helmet";
-import { noteInput, validationProblem } from "@repo/contracts/notes";
+import { integer } from "@repo/contracts/config";
+import { validationProblem } from "@repo/contracts/http";
+import { noteInput } from "@repo/db/schema";
+import { z } from "zod";
 import type { Logger } from "./logger.js";
-import { DatabaseUnavailableError, StoreFullError, type NoteStore } from "./store.js";
+import { DatabaseUnavailableError, type NoteStore } from "./store.js";
 
 export interface Readiness {
   /** False once shutdown has begun: /ready answers 503 so load balancers stop sending traffic. */
@@ -24,9 +27,30 @@ export interface ServerOptions {
 }
 
 /** A JSON error body: a stable machine-readable code plus a sentence for people. */
-function problem(error: string, message: string, extra: Record<string, unknown> = {}) {
-  return { error, message, ...extra };
+function problem(error: string, message: string) {
+  return { error, message };
 }
+
+/** GET /notes pages: 20 notes unless `limit` asks for 1 to 100. */
+export const PAGE_SIZE = { default: 20, max: 100 };
+
+/**
+ * The cursor of the next page, opaque to clients: base64url of the last note's position. Clients pass it back as
+ * it is; nothing else about it is promised, so the store may change what it encodes.
+ */
+export const encodeCursor = (seq: number) => Buffer.from(String(seq)).toString("base64url");
+
+const cursor = z
+  .string()
+  .transform((value) => Buffer.from(value, "base64url").toString())
+  .pipe(z.string().regex(/^[1-9][0-9]{0,14}$/, { error: "is not a cursor this API gave out" }))
+  .transform(Number);
+
+// Unknown parameters are ignored (links may carry tracking parameters); known ones must be right.
+const pageQuery = z.object({
+  limit: integer(1, PAGE_SIZE.max).default(PAGE_SIZE.default),
+  after: cursor.optional(),
+});
 
 const requireJson: RequestHandler = (req, res, next) => {
   if (!req.is("application/json")) {
@@ -36,7 +60,7 @@ const requireJson: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function createServer({
+export function createApp({
   store,
   logger,
   webOrigin,
@@ -78,8 +102,15 @@ export function createServer({
   });
 
   const notes = express.Router();
-  notes.get("/", async (_req, res) => {
-    res.json({ notes: await store.list() });
+  notes.get("/", async (req, res) => {
+    const query = pageQuery.safeParse(req.query);
+    if (!query.success) {
+      res.status(400).json(validationProblem(query.error));
+      return;
+    }
+    const { limit, after = 0 } = query.data;
+    const page = await store.list({ limit, after });
+    res.json({ notes: page.notes, nextCursor: page.next === null ? null : encodeCursor(page.next) });
   });
   notes.post("/", requireJson, express.json({ limit: bodyLimit, strict: true }), async (req, res) => {
     const parsed = noteInput.safeParse(req.body);
@@ -87,15 +118,7 @@ export function createServer({
       res.status(400).json(validationProblem(parsed.error));
       return;
     }
-    try {
-      res.status(201).json({ note: await store.create(parsed.data.text) });
-    } catch (err) {
-      if (err instanceof StoreFullError) {
-        res.status(409).json(problem("store_full", err.message, { limit: err.limit }));
-        return;
-      }
-      throw err;
-    }
+    res.status(201).json({ note: await store.create(parsed.data) });
   });
   notes.get("/:id", async (req, res) => {
     const note = await store.get(req.params.id);

@@ -25,8 +25,6 @@ export const envSchema = z
     /** The one browser origin CORS allows, normalised to scheme://host[:port] as browsers send it. */
     WEB_ORIGIN: httpOrigin.default("http://localhost:3000"),
     LOG_LEVEL: logLevel.default("info"),
-    /** Most notes the store keeps; creating one more answers 409 store_full. */
-    NOTES_LIMIT: integer(1, 1_000_000).default(1000),
     /**
      * The PostgreSQL server. Unset: PGlite (PostgreSQL in WASM, in-process) in PGLITE_DATA_DIR, for development
      * only; with NODE_ENV=production it must be set. Never echoed in errors (it carries a password).

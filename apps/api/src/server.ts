@@ -2,10 +2,10 @@
 // (@repo/contracts/server: /ready turns 503, the listener closes after SHUTDOWN_DELAY_MS, idle connections close at
 // once, requests in flight finish, the database pool closes, exit 0). A listen error prints one line and exits 1.
 // The database connects and migrates in the background: the API listens at once, /ready says when notes work.
-import { createServer as createHttpServer } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGuard, onSignals, serverOptions, type Log } from "@repo/contracts/server";
-import { createServer, type Readiness } from "./app.js";
+import { createApp, type Readiness } from "./app.js";
 import type { Env } from "./env.js";
 import { createLogger } from "./logger.js";
 import { openConnection } from "./db/connection.js";
@@ -14,12 +14,12 @@ import { Database } from "./db/database.js";
 export function startServer(env: Env) {
   const logger = createLogger(env.LOG_LEVEL);
   const log: Log = (level, message) => logger[level](message);
-  const database = new Database(openConnection(env, logger), { logger, limit: env.NOTES_LIMIT });
+  const database = new Database(openConnection(env, logger), { logger });
   void database.start();
   const readiness: Readiness = { ready: true, database: () => database.isReady() };
-  const app = createServer({ store: database.store, logger, webOrigin: env.WEB_ORIGIN, readiness });
+  const app = createApp({ store: database.store, logger, webOrigin: env.WEB_ORIGIN, readiness });
 
-  const server = createHttpServer(serverOptions(env), app);
+  const server = createServer(serverOptions(env), app);
   const guarded = createGuard(env, { name: "api", log, onDrained: () => database.close() });
   guarded.add(server);
   onSignals(

@@ -1,9 +1,12 @@
-// Every route and error path of createServer(), driven in-process with supertest.
+// Every route and error path of createApp(), driven in-process with supertest.
 import { pino } from "pino";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import type { Readiness } from "../src/app.js";
-import { MemoryNoteStore, type Note, type NoteStore } from "../src/store.js";
+import { PAGE_SIZE, encodeCursor } from "../src/app.js";
+import type { Note } from "@repo/db/schema";
+import type { NoteStore } from "../src/store.js";
+import { MemoryNoteStore } from "./memory-store.js";
 import { WEB_ORIGIN, testApp } from "./support.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -12,7 +15,6 @@ interface Problem {
   error: string;
   message: string;
   issues?: { field: string; message: string }[];
-  limit?: number;
 }
 
 /** Asserts the response is a JSON error with the given status and code, and returns its body. */
@@ -48,9 +50,9 @@ describe("health and readiness", () => {
 
 describe("notes", () => {
   it("GET /notes lists what the store holds, oldest first", async () => {
-    const store = new MemoryNoteStore(10);
-    await store.create("first");
-    await store.create("second");
+    const store = new MemoryNoteStore();
+    await store.create({ text: "first" });
+    await store.create({ text: "second" });
     const res = await request(testApp({ store })).get("/notes");
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^application\/json/);
@@ -59,9 +61,9 @@ describe("notes", () => {
   });
 
   it("GET /notes on an empty store answers an empty list", async () => {
-    const res = await request(testApp({ store: new MemoryNoteStore(10) })).get("/notes");
+    const res = await request(testApp({ store: new MemoryNoteStore() })).get("/notes");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ notes: [] });
+    expect(res.body).toEqual({ notes: [], nextCursor: null });
   });
 
   it("POST /notes creates a note with trimmed text, an id and createdAt, and lists it", async () => {
@@ -103,7 +105,7 @@ describe("notes", () => {
 
     expectProblem(await request(app).delete(`/notes/${note.id}`), 404, "not_found");
     expectProblem(await request(app).get(`/notes/${note.id}`), 404, "not_found");
-    expect((await request(app).get("/notes")).body).toEqual({ notes: [] });
+    expect((await request(app).get("/notes")).body).toEqual({ notes: [], nextCursor: null });
   });
 
   it("answers 404 JSON for unknown note ids", async () => {
@@ -133,7 +135,7 @@ describe("validation", () => {
   ];
 
   it.each(cases)("POST /notes with $name answers 400 naming the field", async ({ body, field, message }) => {
-    const store = new MemoryNoteStore(10);
+    const store = new MemoryNoteStore();
     const res = await request(testApp({ store }))
       .post("/notes")
       .send(body as object);
@@ -141,13 +143,13 @@ describe("validation", () => {
     expect(problem.message).toMatch(message);
     expect(problem.message.startsWith(`${field} `)).toBe(true);
     expect(problem.issues?.[0]?.field).toBe(field);
-    expect(await store.list()).toEqual([]);
+    expect(await store.all()).toEqual([]);
   });
 });
 
 describe("malformed requests", () => {
   it("answers 413 JSON for a body over the limit", async () => {
-    const store = new MemoryNoteStore(10);
+    const store = new MemoryNoteStore();
     const app = testApp({ store, bodyLimit: "1kb" });
     const res = await request(app)
       .post("/notes")
@@ -155,7 +157,7 @@ describe("malformed requests", () => {
       .send(JSON.stringify({ text: "x".repeat(2000) }));
     const problem = expectProblem(res, 413, "payload_too_large");
     expect(problem.message).toContain("1kb");
-    expect(await store.list()).toEqual([]);
+    expect(await store.all()).toEqual([]);
   });
 
   it("answers 413 JSON above the default 16kb limit", async () => {
@@ -212,25 +214,79 @@ describe("malformed requests", () => {
   });
 });
 
-describe("store cap", () => {
-  it("answers 409 store_full at the limit, keeps exactly the limit, and loses nothing", async () => {
-    const store = new MemoryNoteStore(3);
-    const app = testApp({ store });
-    for (const text of ["one", "two", "three"]) {
-      expect((await request(app).post("/notes").send({ text })).status).toBe(201);
+describe("pages", () => {
+  /** An app whose store holds `count` notes, "note 1" … "note <count>". */
+  async function appWith(count: number) {
+    const store = new MemoryNoteStore();
+    for (let i = 1; i <= count; i++) await store.create({ text: `note ${i}` });
+    return testApp({ store });
+  }
+  const texts = (res: request.Response) => (res.body as { notes: Note[] }).notes.map((n) => n.text);
+
+  it(`GET /notes answers the first ${PAGE_SIZE.default} notes and a cursor for the rest`, async () => {
+    const app = await appWith(PAGE_SIZE.default + 5);
+    const first = await request(app).get("/notes");
+    expect(first.status).toBe(200);
+    expect(texts(first)).toEqual(Array.from({ length: PAGE_SIZE.default }, (_, i) => `note ${i + 1}`));
+    const { nextCursor } = first.body as { nextCursor: string };
+    expect(typeof nextCursor).toBe("string");
+
+    const second = await request(app).get("/notes").query({ after: nextCursor });
+    expect(texts(second)).toEqual(["note 21", "note 22", "note 23", "note 24", "note 25"]);
+    expect((second.body as { nextCursor: unknown }).nextCursor).toBeNull();
+  });
+
+  it("walks every note exactly once with ?limit, and ends with nextCursor null", async () => {
+    const app = await appWith(7);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await request(app)
+        .get("/notes")
+        .query(after === null ? { limit: 3 } : { limit: 3, after });
+      expect(res.status).toBe(200);
+      seen.push(...texts(res));
+      after = (res.body as { nextCursor: string | null }).nextCursor;
+      if (after === null) break;
     }
-    const full = await request(app).post("/notes").send({ text: "four" });
-    const problem = expectProblem(full, 409, "store_full");
-    expect(problem.limit).toBe(3);
+    expect(seen).toEqual(["note 1", "note 2", "note 3", "note 4", "note 5", "note 6", "note 7"]);
+  });
 
-    const { notes } = (await request(app).get("/notes")).body as { notes: Note[] };
-    expect(notes.map((n) => n.text)).toEqual(["one", "two", "three"]);
+  it(`answers at most ${PAGE_SIZE.max} notes whatever the table holds`, async () => {
+    const app = await appWith(PAGE_SIZE.max + 1);
+    const res = await request(app).get("/notes").query({ limit: PAGE_SIZE.max });
+    expect(texts(res)).toHaveLength(PAGE_SIZE.max);
+    expect((res.body as { nextCursor: unknown }).nextCursor).not.toBeNull();
+  });
 
-    // Deleting one frees a slot again.
-    expect((await request(app).delete(`/notes/${notes[0]!.id}`)).status).toBe(204);
-    expect((await request(app).post("/notes").send({ text: "four" })).status).toBe(201);
-    const after = (await request(app).get("/notes")).body as { notes: Note[] };
-    expect(after.notes.map((n) => n.text)).toEqual(["two", "three", "four"]);
+  it("a page that ends exactly at the last note says there is no next page", async () => {
+    const res = await request(await appWith(3))
+      .get("/notes")
+      .query({ limit: 3 });
+    expect(texts(res)).toHaveLength(3);
+    expect((res.body as { nextCursor: unknown }).nextCursor).toBeNull();
+  });
+
+  it.each([
+    ["limit=0", "limit=0", "limit"],
+    ["limit over the maximum", `limit=${PAGE_SIZE.max + 1}`, "limit"],
+    ["a negative limit", "limit=-1", "limit"],
+    ["a non-numeric limit", "limit=ten", "limit"],
+    ["two limits", "limit=1&limit=2", "limit"],
+    ["a cursor that isn't base64url of a position", "after=not-a-cursor", "after"],
+    ["a cursor of position 0", `after=${Buffer.from("0").toString("base64url")}`, "after"],
+    ["an empty cursor", "after=", "after"],
+  ])("GET /notes with %s answers 400 validation_failed naming the parameter", async (_name, query, field) => {
+    const res = await request(await appWith(2)).get(`/notes?${query}`);
+    const problem = expectProblem(res, 400, "validation_failed");
+    expect(problem.issues?.[0]?.field).toBe(field);
+  });
+
+  it("a cursor past the last note answers an empty last page", async () => {
+    const res = await request(await appWith(2))
+      .get("/notes")
+      .query({ after: encodeCursor(99) });
+    expect(res.body).toEqual({ notes: [], nextCursor: null });
   });
 });
 

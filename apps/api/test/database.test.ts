@@ -17,7 +17,7 @@ import {
 } from "@repo/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import type { Note } from "../src/store.js";
+import type { Note } from "@repo/db/schema";
 import { ensureBuilt } from "./support.js";
 
 const haveBinaries = findPostgresBin() !== undefined;
@@ -54,9 +54,20 @@ async function post(server: RunningServer, text: string) {
   return { status: res.status, body: (await res.json()) as { note?: Note; error?: string } };
 }
 
+/** Every note's id, page after page. */
 async function listIds(server: RunningServer) {
-  const { notes } = (await (await fetch(`${server.url}/notes`)).json()) as { notes: Note[] };
-  return notes.map((n) => n.id);
+  const ids: string[] = [];
+  let after: string | null = null;
+  do {
+    const query: string = after === null ? "" : `&after=${after}`;
+    const page = (await (await fetch(`${server.url}/notes?limit=100${query}`)).json()) as {
+      notes: Note[];
+      nextCursor: string | null;
+    };
+    ids.push(...page.notes.map((n) => n.id));
+    after = page.nextCursor;
+  } while (after !== null);
+  return ids;
 }
 
 async function status(server: RunningServer, path: string) {

@@ -1,6 +1,7 @@
 // parseEnv(): the API's schema on the shared rules (@repo/contracts/config tests the rules themselves).
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "../src/env.js";
+import { readFileSync } from "node:fs";
+import { EnvError, envSchema, parseEnv } from "../src/env.js";
 
 /** The EnvError parseEnv throws for `source` (fails the test when it does not throw). */
 function envError(source: Record<string, string | undefined>): EnvError {
@@ -19,7 +20,6 @@ const defaults = {
   API_HOST: "127.0.0.1",
   WEB_ORIGIN: "http://localhost:3000",
   LOG_LEVEL: "info",
-  NOTES_LIMIT: 1000,
   DATABASE_POOL_MAX: 10,
   DATABASE_STATEMENT_TIMEOUT_MS: 5000,
   HEADERS_TIMEOUT_MS: 10_000,
@@ -41,7 +41,6 @@ describe("parseEnv", () => {
       API_HOST: "0.0.0.0",
       WEB_ORIGIN: "https://example.com",
       LOG_LEVEL: "warn",
-      NOTES_LIMIT: "5",
       DATABASE_URL: "postgres://app:secret@db.internal:5432/notes",
       DATABASE_POOL_MAX: "20",
       DATABASE_STATEMENT_TIMEOUT_MS: "2500",
@@ -85,7 +84,6 @@ describe("parseEnv", () => {
     ["LOG_LEVEL", "verbose"],
     ["LOG_LEVEL", "INFO"],
     ["NODE_ENV", "staging"],
-    ["NOTES_LIMIT", "0"],
     ["HEADERS_TIMEOUT_MS", "ten"],
     ["REQUEST_TIMEOUT_MS", "-1"],
     ["KEEP_ALIVE_TIMEOUT_MS", "1.5"],
@@ -126,5 +124,31 @@ describe("parseEnv", () => {
     expect(err.message).toContain("LOG_LEVEL: ");
     expect(err.message).not.toContain("API_HOST");
     expect(err.message.split("; ")).toHaveLength(3);
+  });
+});
+
+describe("each variable declared once: the schema is the source", () => {
+  const names = Object.keys(envSchema.shape).sort();
+  const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+
+  it("turbo.json passes exactly the schema's variables to dev and start (NODE_ENV is global)", () => {
+    const turbo = JSON.parse(read("turbo.json")) as { tasks: Record<string, { passThroughEnv?: string[] }> };
+    const global = (JSON.parse(read("../../turbo.json")) as { globalEnv: string[] }).globalEnv;
+    const expected = names.filter((name) => !global.includes(name));
+    for (const task of ["dev", "start"])
+      expect([...(turbo.tasks[task]?.passThroughEnv ?? [])].sort(), task).toEqual(expected);
+  });
+
+  it(".env.example names every variable once, and what it sets are the defaults", () => {
+    const lines = read(".env.example").split("\n");
+    const declared = lines.flatMap((line) => /^(?:# )?([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
+    expect([...declared].sort()).toEqual(names);
+    const assigned = Object.fromEntries(
+      lines.flatMap((line) => {
+        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+        return match ? [[match[1]!, match[2]!]] : [];
+      }),
+    );
+    expect(parseEnv(assigned)).toEqual(parseEnv({}));
   });
 });

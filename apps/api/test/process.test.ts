@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { freePort, isRefused, paths, sleep, startApi, within, type RunningServer } from "@repo/test-support";
 import { describeServerProcess } from "@repo/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Note } from "../src/store.js";
+import type { Note } from "@repo/db/schema";
 import { ensureBuilt, rawRequest, sendRaw } from "./support.js";
 
 const started: RunningServer[] = [];
@@ -145,11 +145,11 @@ describeServerProcess({
     ["WEB_ORIGIN", "http://a.example,http://b.example"],
     ["LOG_LEVEL", "chatty"],
     ["HEADERS_TIMEOUT_MS", "soon"],
-    ["NOTES_LIMIT", "-1"],
+    ["DATABASE_POOL_MAX", "-1"],
     ["DATABASE_URL", "mysql://app@db/notes"],
     ["DATABASE_POOL_MAX", "0"],
     ["DATABASE_STATEMENT_TIMEOUT_MS", "0"],
   ],
   severalBadVariables: { API_PORT: "1e3", LOG_LEVEL: "chatty", WEB_ORIGIN: "nope" },
-  optionalVariables: ["LOG_LEVEL", "NOTES_LIMIT", "WEB_ORIGIN", "SHUTDOWN_TIMEOUT_MS"],
+  optionalVariables: ["LOG_LEVEL", "DATABASE_POOL_MAX", "WEB_ORIGIN", "SHUTDOWN_TIMEOUT_MS"],
 });

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { connect, type AddressInfo } from "node:net";
 import { paths } from "@repo/test-support";
 import { pino } from "pino";
-import { createServer, type ServerOptions } from "../src/app.js";
-import { MemoryNoteStore } from "../src/store.js";
+import { createApp, type ServerOptions } from "../src/app.js";
+import { MemoryNoteStore } from "./memory-store.js";
 
 export const WEB_ORIGIN = "http://web.test:3000";
 
@@ -17,10 +17,10 @@ export const silentLogger = () => pino({ level: "silent" });
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** createServer() with test defaults; any option can be overridden. */
+/** createApp() with test defaults; any option can be overridden. */
 export function testApp(options: Partial<ServerOptions> = {}) {
-  return createServer({
-    store: new MemoryNoteStore(100),
+  return createApp({
+    store: new MemoryNoteStore(),
     logger: silentLogger(),
     webOrigin: WEB_ORIGIN,
     ...options,
@@ -35,7 +35,7 @@ export interface Listening {
 }
 
 /** Starts the app on a free loopback port. */
-export function listen(app: ReturnType<typeof createServer>): Promise<Listening> {
+export function listen(app: ReturnType<typeof createApp>): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = app.listen(0, "127.0.0.1", (err?: Error) => {
       if (err) {
@@ -215,11 +215,15 @@ function filesUnder(dir: string): string[] {
 
 /**
  * turbo builds before testing; when the tests run directly (or a source changed since), build here so the process
- * tests never run an old bundle. Looks at every file the bundle is made of: src/** and the contracts it imports.
+ * tests never run an old bundle. Looks at every file the bundle is made of: src/** and the packages it imports.
  */
 export function ensureBuilt() {
   const apiDir = join(paths.repoRoot, "apps/api");
-  const sources = [join(apiDir, "src"), join(paths.repoRoot, "packages/contracts/src")].flatMap(filesUnder);
+  const sources = [
+    join(apiDir, "src"),
+    join(paths.repoRoot, "packages/contracts/src"),
+    join(paths.repoRoot, "packages/db/src"),
+  ].flatMap(filesUnder);
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   let built = 0;
   try {

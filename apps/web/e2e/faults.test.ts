@@ -1,11 +1,12 @@
-// The built web server against hostile clients and a misbehaving API: huge bodies cost bounded memory, cross-site
-// "simple" requests create nothing, and every bad API answer becomes a 502 JSON from the route and the generic
-// error panel on the page (status 200, no internal address), with /ready 503.
+// The built web server against hostile clients and a misbehaving API: huge form posts cost bounded memory and get
+// 413, cross-site posts create nothing, and every bad API answer becomes the generic error panel on the page
+// (status 200, no internal address) and the generic message in the form, with /ready 503.
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startApi, startWeb, type RunningServer } from "@repo/test-support";
 import { badAnswers, startFakeApi, type FakeApi } from "../test/fake-api";
+import { actionId, formBody, hiddenFields } from "./forms";
 
 const GENERIC = "the notes service is unavailable right now; try again in a moment";
 
@@ -43,10 +44,12 @@ function upload(url: string, head: string, total: number, chunked: boolean) {
     });
     const pump = () => {
       while (!done && sent < total) {
-        sent += piece.length;
+        // Never more than `total`: bytes past a Content-Length would be a second, malformed request.
+        const part = piece.subarray(0, Math.min(piece.length, total - sent));
+        sent += part.length;
         const data = chunked
-          ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")])
-          : piece;
+          ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from("\r\n")])
+          : part;
         if (!socket.write(data)) return void socket.once("drain", pump);
       }
       if (!done && chunked) socket.write("0\r\n\r\n");
@@ -58,14 +61,16 @@ function upload(url: string, head: string, total: number, chunked: boolean) {
   });
 }
 
-const postHead = (extra: string) =>
-  `POST /api/notes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${extra}\r\n`;
+/** The hidden fields of the page's "Add a note" form, as a browser without JavaScript would post them. */
+async function addNoteFields(webUrl: string) {
+  return hiddenFields(await (await fetch(webUrl)).text(), "Add a note");
+}
 
 describe("against a real API", () => {
   let api: RunningServer;
   let web: RunningServer;
   const count = async () =>
-    ((await (await fetch(`${api.url}/notes`)).json()) as { notes: unknown[] }).notes.length;
+    ((await (await fetch(`${api.url}/notes?limit=100`)).json()) as { notes: unknown[] }).notes.length;
 
   beforeAll(async () => {
     api = await startApi();
@@ -76,68 +81,81 @@ describe("against a real API", () => {
     await api?.stop();
   });
 
-  it("refuses huge bodies (declared, undeclared, chunked) with 413 while memory stays bounded", async () => {
-    await fetch(web.url); // warm up the page and route code
+  it("refuses huge form posts (413) and ones of unknown length (411), with and without JavaScript, while memory stays bounded", async () => {
+    const id = actionId(await addNoteFields(web.url)); // also warms up the page and action code
     const before = rssBytes(web.pid!);
     const MB = 1024 * 1024;
+    const head = (extra: string) =>
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\n${extra}\r\n`;
+    const withJs = `Next-Action: ${id}\r\n`;
     const cases = [
-      ["a 20 KiB body with its Content-Length", postHead("Content-Length: 20480\r\n"), 20 * 1024, false],
+      ["a 20 KiB form post", head("Content-Length: 20480\r\n"), 20 * 1024, false, 413],
+      ["a 20 KiB action call", head(`${withJs}Content-Length: 20480\r\n`), 20 * 1024, false, 413],
       [
         "Content-Length: 100 MiB, then the bytes",
-        postHead(`Content-Length: ${100 * MB}\r\n`),
+        head(`Content-Length: ${100 * MB}\r\n`),
         100 * MB,
         false,
+        413,
       ],
-      ["64 MiB chunked, no Content-Length", postHead("Transfer-Encoding: chunked\r\n"), 64 * MB, true],
-      ["64 MiB chunked, again", postHead("Transfer-Encoding: chunked\r\n"), 64 * MB, true],
+      ["64 MiB chunked, no Content-Length", head("Transfer-Encoding: chunked\r\n"), 64 * MB, true, 411],
+      ["64 MiB chunked action call", head(`${withJs}Transfer-Encoding: chunked\r\n`), 64 * MB, true, 411],
     ] as const;
     const statuses: Record<string, string> = {};
-    for (const [name, head, total, chunked] of cases)
-      statuses[name] = (await upload(web.url, head, total, chunked)).status;
+    for (const [name, request, total, chunked] of cases)
+      statuses[name] = (await upload(web.url, request, total, chunked)).status.split(" ")[1]!;
     const grown = rssBytes(web.pid!) - before;
     expect(grown, `RSS grew by ${(grown / MB).toFixed(1)} MiB`).toBeLessThan(32 * MB);
-    for (const [name] of cases) expect(statuses[name], name).toBe("HTTP/1.1 413 Payload Too Large");
+    for (const [name, , , , status] of cases) expect(statuses[name], name).toBe(String(status));
     expect(await count()).toBe(0); // a new, empty database: nothing was created
     // Still serving.
     expect((await fetch(web.url)).status).toBe(200);
   });
 
+  it("accepts a form post just under 16 KiB (the note itself is refused by its own rules, inline)", async () => {
+    const fields = await addNoteFields(web.url);
+    const res = await fetch(web.url, {
+      method: "POST",
+      body: formBody(fields, { text: "x".repeat(15_000) }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("text must be at most 280 characters");
+    expect(await count()).toBe(0);
+  });
+
   it.each([
-    ["text/plain from another origin", { "content-type": "text/plain", origin: "http://evil.example" }],
-    ["no content type from another origin", { origin: "http://evil.example" }],
-    [
-      "a form post from another site",
-      { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
-    ],
-    [
-      "multipart from a sandboxed frame",
-      { "content-type": "multipart/form-data; boundary=x", origin: "null", "sec-fetch-site": "cross-site" },
-    ],
-    [
-      "JSON with a foreign Origin (a preflight would have failed)",
-      { "content-type": "application/json", origin: "http://evil.example" },
-    ],
-  ])("a cross-site request (%s) gets 403 and creates nothing", async (_name, headers) => {
+    ["a form from another site", { "sec-fetch-site": "cross-site", origin: "http://evil.example" }],
+    ["a form from a sibling subdomain", { "sec-fetch-site": "same-site", origin: "http://evil.127.0.0.1" }],
+    ["a sandboxed frame", { "sec-fetch-site": "cross-site", origin: "null" }],
+    ["an older browser: a foreign Origin only", { origin: "http://evil.example" }],
+    ["an older browser in a sandboxed frame: Origin null only", { origin: "null" }],
+  ])("a cross-site form post (%s) is refused and creates nothing", async (_name, headers) => {
+    const fields = await addNoteFields(web.url);
     const before = await count();
-    const res = await fetch(`${web.url}/api/notes`, {
+    const res = await fetch(web.url, {
       method: "POST",
       headers,
-      body: JSON.stringify({ text: "created by another site" }),
+      body: formBody(fields, { text: "created by another site" }),
+      redirect: "manual",
     });
-    expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ error: "cross_site" });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(await res.text()).not.toContain("created by another site");
     expect(await count()).toBe(before);
   });
 
-  it("a same-origin text/plain request gets 415 and creates nothing", async () => {
-    const before = await count();
-    const res = await fetch(`${web.url}/api/notes`, {
+  it("the same post from our own page (same-origin) creates the note", async () => {
+    const fields = await addNoteFields(web.url);
+    const res = await fetch(web.url, {
       method: "POST",
-      headers: { "content-type": "text/plain" },
-      body: JSON.stringify({ text: "not JSON by type" }),
+      headers: { "sec-fetch-site": "same-origin", origin: web.url },
+      body: formBody(fields, { text: "posted from our own page" }),
+      redirect: "manual",
     });
-    expect(res.status).toBe(415);
-    expect(await count()).toBe(before);
+    expect(res.status).toBe(303);
+    const { notes } = (await (await fetch(`${api.url}/notes?limit=100`)).json()) as {
+      notes: { text: string }[];
+    };
+    expect(notes.map((n) => n.text)).toContain("posted from our own page");
   });
 });
 
@@ -155,7 +173,7 @@ describe("against an API that answers badly", () => {
   });
 
   it.each(badAnswers)(
-    "%s: page 200 with the generic panel, route 502 JSON, /ready 503",
+    "%s: page 200 with the generic panel, the form's generic message, /ready 503",
     async (_name, handler) => {
       fake.answer(handler);
       const page = await fetch(web.url);
@@ -164,13 +182,14 @@ describe("against an API that answers badly", () => {
       expect(html).toContain(GENERIC);
       expect(html).not.toContain(new URL(fake.url).host);
 
-      const route = await fetch(`${web.url}/api/notes`, {
+      const posted = await fetch(web.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ text: "hello" }),
+        body: formBody(hiddenFields(html, "Add a note"), { text: "hello" }),
       });
-      expect(route.status).toBe(502);
-      expect(await route.json()).toEqual({ error: "api_unavailable", message: GENERIC });
+      expect(posted.status).toBe(200);
+      const answer = await posted.text();
+      expect(answer).toMatch(new RegExp(`data-testid="form-error"[^>]*>${GENERIC}<`));
+      expect(answer).not.toContain(new URL(fake.url).host);
 
       expect((await fetch(`${web.url}/ready`)).status).toBe(503);
       expect(web.output()).toMatch(/web: API \/notes: /);
@@ -184,12 +203,12 @@ describe("against an API that answers badly", () => {
       const html = await (await fetch(lonely.url)).text();
       expect(html).toContain(GENERIC);
       expect(html).not.toContain(String(closedPort));
-      const route = await fetch(`${lonely.url}/api/notes`, {
+      const posted = await fetch(lonely.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ text: "hello" }),
+        body: formBody(hiddenFields(html, "Add a note"), { text: "hello" }),
       });
-      expect(route.status).toBe(502);
+      expect(posted.status).toBe(200);
+      expect(await posted.text()).toContain(GENERIC);
       expect((await fetch(`${lonely.url}/ready`)).status).toBe(503);
     } finally {
       await lonely.stop();

@@ -1,9 +1,10 @@
-// The production build in a real browser: the page shows what the API holds, and the form round-trips
-// browser → web server (/api/notes) → API → page re-rendered from the API, all under the page's
-// Content-Security-Policy (a script without the nonce would not run, and the form would not work).
+// The production build in a real browser: the page shows what the API holds, a page at a time, and the forms
+// round-trip browser → web server (a Server Action) → API → page re-rendered from the API, all under the page's
+// Content-Security-Policy (a script without the nonce would not run). The same forms and the "More" link work
+// with JavaScript off, as a browser sees the page before its scripts load.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPath, paths, requireFile, startApi, startWeb, type RunningServer } from "@repo/test-support";
 import { launchBrowser } from "./browser";
@@ -47,7 +48,7 @@ describe.runIf(enabled)("home page in Chromium against the production build", ()
     await expect
       .poll(() => page.getByRole("region", { name: "Notes from the API" }).textContent())
       .toContain(text);
-    // The count matches what the API says.
+    // The count matches the API's first page.
     const { notes } = (await (await fetch(`${api.url}/notes`)).json()) as { notes: { text: string }[] };
     expect(await page.locator("[data-note-id]").count()).toBe(notes.length);
     expect(await page.locator("footer").textContent()).toBe(
@@ -80,7 +81,9 @@ describe.runIf(enabled)("home page in Chromium against the production build", ()
     await page.getByRole("textbox", { name: "Note text" }).fill(text);
     await page.getByRole("button", { name: "Add note" }).click();
     await page.getByText(text).waitFor();
-    const { notes } = (await (await fetch(`${api.url}/notes`)).json()) as { notes: { text: string }[] };
+    const { notes } = (await (await fetch(`${api.url}/notes?limit=100`)).json()) as {
+      notes: { text: string }[];
+    };
     expect(notes.map((n) => n.text)).toContain(text);
     expect(await page.getByRole("textbox", { name: "Note text" }).inputValue()).toBe("");
     expect(cspViolations).toEqual([]);
@@ -115,6 +118,95 @@ describe.runIf(enabled)("home page in Chromium against the production build", ()
     await page.getByRole("button", { name: "Add note" }).click();
     await expect.poll(() => page.getByTestId("form-error").textContent()).toContain("at most 280 characters");
     expect(await page.getByRole("textbox", { name: "Note text" }).inputValue()).toBe(long);
+  });
+
+  describe("with JavaScript off", () => {
+    let context: BrowserContext;
+    let plain: Page;
+    beforeAll(async () => {
+      context = await browser.newContext({ javaScriptEnabled: false });
+      plain = await context.newPage();
+    });
+    afterAll(() => context?.close());
+
+    it("adds a note: the browser posts the form and is sent back to the page, which shows it", async () => {
+      const text = `posted without JavaScript ${Date.now()}`;
+      await plain.goto(web.url);
+      await plain.getByRole("textbox", { name: "Note text" }).fill(text);
+      await Promise.all([
+        plain.waitForURL(web.url + "/"),
+        plain.getByRole("button", { name: "Add note" }).click(),
+      ]);
+      await plain.getByText(text).waitFor();
+      const { notes } = (await (await fetch(`${api.url}/notes?limit=100`)).json()) as {
+        notes: { text: string }[];
+      };
+      expect(notes.map((n) => n.text)).toContain(text);
+    });
+
+    it("shows the validation message inline and keeps what was typed", async () => {
+      await plain.goto(web.url);
+      await plain.getByRole("textbox", { name: "Note text" }).fill("   ");
+      await plain.getByRole("button", { name: "Add note" }).click();
+      await plain.getByTestId("form-error").waitFor();
+      expect(await plain.getByTestId("form-error").textContent()).toBe("text must not be empty");
+      const long = "y".repeat(281);
+      await plain.getByRole("textbox", { name: "Note text" }).fill(long);
+      await plain.getByRole("button", { name: "Add note" }).click();
+      await expect
+        .poll(() => plain.getByTestId("form-error").textContent())
+        .toContain("at most 280 characters");
+      expect(await plain.getByRole("textbox", { name: "Note text" }).inputValue()).toBe(long);
+    });
+
+    it("deletes a note with its Delete button", async () => {
+      const text = `deleted without JavaScript ${Date.now()}`;
+      const created = await fetch(`${api.url}/notes`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text }),
+      });
+      const { note } = (await created.json()) as { note: { id: string } };
+      await plain.goto(web.url);
+      await plain.getByRole("button", { name: `Delete note: ${text}` }).click();
+      await plain.locator(`[data-note-id="${note.id}"]`).waitFor({ state: "detached" });
+      expect((await fetch(`${api.url}/notes/${note.id}`)).status).toBe(404);
+    });
+
+    it("pages through every note with the More link, each note once", async () => {
+      for (let i = 0; i < 45; i++) {
+        const res = await fetch(`${api.url}/notes`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ text: `paged note ${i}` }),
+        });
+        expect(res.status).toBe(201);
+      }
+      const expected: string[] = [];
+      for (let after: string | null = null, first = true; first || after !== null; first = false) {
+        const query: string = after === null ? "" : `&after=${after}`;
+        const page = (await (await fetch(`${api.url}/notes?limit=100${query}`)).json()) as {
+          notes: { text: string }[];
+          nextCursor: string | null;
+        };
+        expected.push(...page.notes.map((n) => n.text));
+        after = page.nextCursor;
+      }
+
+      await plain.goto(web.url);
+      const shown: string[] = [];
+      for (let pages = 0; pages < 20; pages++) {
+        const items = plain.locator("[data-note-id] > span");
+        const texts = await items.allTextContents();
+        expect(texts.length).toBeGreaterThan(0);
+        expect(texts.length).toBeLessThanOrEqual(20);
+        shown.push(...texts);
+        const more = plain.getByRole("link", { name: "More" });
+        if ((await more.count()) === 0) break;
+        await Promise.all([plain.waitForURL(/\?after=/), more.click()]);
+      }
+      expect(shown).toEqual(expected);
+    });
   });
 
   it("serves public/ and the static assets the standalone output must carry", async () => {

@@ -16,6 +16,7 @@ import {
   type RunningServer,
 } from "@repo/test-support";
 import { describeServerProcess } from "@repo/test-support/server-process";
+import { hiddenFields, multipart } from "./forms";
 
 const started: RunningServer[] = [];
 let api: RunningServer;
@@ -35,8 +36,12 @@ function runToExit(env: Record<string, string>) {
   });
 }
 
-const stuckPost = (text: string) =>
-  `POST /api/notes HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(JSON.stringify({ text }))}\r\nConnection: close\r\n\r\n`;
+/** The head of a form post (what a browser without JavaScript sends to create a note) whose body is `body`. */
+const postHead = (contentType: string, body: string) =>
+  `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+
+/** A request the server waits on: a post whose body never finishes arriving. */
+const stuckPost = postHead("multipart/form-data; boundary=x", "x".repeat(100)) + "--x\r\n";
 
 beforeAll(async () => {
   api = await startApi();
@@ -64,8 +69,9 @@ describe("draining", () => {
   it("finishes an in-flight request after SIGTERM, refuses new connections, then exits 0", async () => {
     const server = await web();
     const text = "sent slowly while the server shuts down";
-    const body = JSON.stringify({ text });
-    const slow = await openSocket(server.url, stuckPost(text) + body.slice(0, 10));
+    const fields = hiddenFields(await (await fetch(server.url)).text(), "Add a note");
+    const { contentType, body } = multipart([...fields, ["text", text]]);
+    const slow = await openSocket(server.url, postHead(contentType, body) + body.slice(0, 10));
     await sleep(1_000); // time to read its headers: from then on it is a request in flight
 
     server.child.kill("SIGTERM");
@@ -73,9 +79,9 @@ describe("draining", () => {
     while (!(await isRefused(server.port))) await sleep(50); // the test's timeout bounds it
     slow.socket.write(body.slice(10));
 
+    // The action ran to the end: the browser is sent back to the page (303).
     const raw = await slow.closed;
-    expect(raw).toMatch(/^HTTP\/1\.1 201/);
-    expect(raw).toContain(text);
+    expect(raw).toMatch(/^HTTP\/1\.1 303/);
     expect(await within(server.exited, 60_000, "exiting")).toEqual({ code: 0, signal: null });
     expect(server.output()).toContain("web: drained; bye");
 
@@ -110,7 +116,7 @@ describeServerProcess({
       .split("\n")
       .filter((line) => line.startsWith("web: "))
       .map((line) => line.slice("web: ".length)),
-  stuckRequest: stuckPost("never finished") + '{"te',
+  stuckRequest: stuckPost,
   listenVariables: { port: "WEB_PORT", host: "WEB_HOST" },
   badVariables: [
     ["WEB_PORT", "http"],

@@ -1,9 +1,33 @@
-// Security headers for pages: a Content-Security-Policy with a fresh nonce per request (Next puts it on its own
-// scripts when it finds the policy in the request headers), so no inline script runs without it.
-// Not for /api (Next would buffer request bodies for a proxy, and the route caps them itself) or static files.
+// Guards for pages and form posts: cross-site posts refused, and a Content-Security-Policy with a fresh nonce per
+// request (Next puts it on its own scripts when it finds the policy in the request headers), so no inline script runs without it.
+// Not for health checks or static files. Form posts (Server Actions without JavaScript) pass through it too: their
+// answer is a page, which needs the nonce; next.config.ts keeps the body Next buffers for it small.
 import { NextResponse, type NextRequest } from "next/server";
+import { FORM_BODY_LIMIT_BYTES } from "./limits";
+
+/** A refusal that also closes the connection, so the server stops reading an upload it has already refused. */
+const refuse = (status: number, message: string) =>
+  new NextResponse(`${message}\n`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
+  });
 
 export function proxy(request: NextRequest) {
+  // A write (a Server Action's form post) must come from our own pages. Browsers say where a request comes from in
+  // Sec-Fetch-Site; anything but same-origin (or none: typed by the user) is refused here, before any action runs.
+  // Next's own check (the Origin must be this host, or in serverActions.allowedOrigins) still follows, for browsers
+  // that send only Origin. Requests with neither header (curl, server to server) carry no visitor's cookies.
+  if (request.method === "POST") {
+    const site = request.headers.get("sec-fetch-site");
+    if (site !== null && site !== "same-origin" && site !== "none")
+      return refuse(403, "cross-site requests are not accepted");
+    // Browsers send a form's length up front. Refusing an unknown or too large one here answers at once; past this
+    // point Next would read the whole upload (buffering the first proxyClientMaxBodySize of it) before refusing.
+    const length = request.headers.get("content-length");
+    if (length === null) return refuse(411, "send the body with a Content-Length");
+    if (Number(length) > FORM_BODY_LIMIT_BYTES)
+      return refuse(413, `the body is larger than ${FORM_BODY_LIMIT_BYTES} bytes`);
+  }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   // React's development build evaluates code for its error overlay; production never does.
   const dev = process.env.NODE_ENV === "development";
@@ -32,7 +56,7 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!api|health|ready|_next/static|_next/image|favicon.ico|robots.txt).*)",
+      source: "/((?!health|ready|_next/static|_next/image|favicon.ico|robots.txt).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

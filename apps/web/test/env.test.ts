@@ -1,6 +1,7 @@
 // parseWebEnv(): the web's schema on the shared rules (@repo/contracts/config tests the rules themselves).
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseWebEnv } from "@/env";
+import { readFileSync } from "node:fs";
+import { ConfigError, parseWebEnv, webEnvSchema } from "@/env";
 
 const defaults = {
   WEB_PORT: 3000,
@@ -50,5 +51,29 @@ describe("parseWebEnv", () => {
   ])("rejects %s=%j, naming it", (name, value) => {
     expect(() => parseWebEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => parseWebEnv({ [name]: value })).toThrow(new RegExp(`^invalid configuration: ${name}: `));
+  });
+});
+
+describe("each variable declared once: the schema is the source", () => {
+  const names = Object.keys(webEnvSchema.shape).sort();
+  const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+
+  it("turbo.json passes exactly the schema's variables to dev and start", () => {
+    const turbo = JSON.parse(read("turbo.json")) as { tasks: Record<string, { passThroughEnv?: string[] }> };
+    for (const task of ["dev", "start"])
+      expect([...(turbo.tasks[task]?.passThroughEnv ?? [])].sort(), task).toEqual(names);
+  });
+
+  it(".env.example names every variable once, and what it sets are the defaults", () => {
+    const lines = read(".env.example").split("\n");
+    const declared = lines.flatMap((line) => /^(?:# )?([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
+    expect([...declared].sort()).toEqual(names);
+    const assigned = Object.fromEntries(
+      lines.flatMap((line) => {
+        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+        return match ? [[match[1]!, match[2]!]] : [];
+      }),
+    );
+    expect(parseWebEnv(assigned)).toEqual(parseWebEnv({}));
   });
 });

@@ -54,7 +54,7 @@ export const badAnswers: [string, Handler][] = [
 ];
 
 export async function startFakeApi(): Promise<FakeApi> {
-  let handler: Handler = (_req, _body, res) => json(res, 200, { notes: [] });
+  let handler: Handler = (_req, _body, res) => json(res, 200, { notes: [], nextCursor: null });
   const received: string[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";

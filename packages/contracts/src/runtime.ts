@@ -31,13 +31,15 @@ const relativeFile = z
     error: "must not contain . or ..",
   });
 
+const urlPath = z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { error: "must be an absolute URL path" });
+
 export const runtimeSchema = z.strictObject({
   /** How the app is built and run: `next` (standalone server) or `node` (one bundle in dist/). */
   kind: z.enum(["next", "node"]),
   /** The one port its image exposes; `env` must set a `<NAME>_PORT` variable to it. */
   port: z.number().int().min(1024).max(65535),
   /** The readiness path: 2xx once it serves (the smoke test and a load balancer poll it). */
-  ready: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { error: "must be an absolute URL path" }),
+  ready: urlPath,
   /** The start script, relative to the runtime tree (`apps/<name>/start.mjs` for next, `index.mjs` for node). */
   entry: relativeFile,
   /** The only directories the image's user may write; /tmp first. A next app's cache dir must be one. */
@@ -49,6 +51,20 @@ export const runtimeSchema = z.strictObject({
   ),
   /** The apps it needs at run time: CI smoke-runs its image with theirs. */
   needs: z.array(appName),
+  /**
+   * Requests that exercise what the app does, for `pnpm bench` (the bench knows no app's routes: it sends these).
+   * Optional; readiness alone needs none. A POST's `json` is sent as its body.
+   */
+  requests: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        method: z.enum(["GET", "POST"]),
+        path: urlPath,
+        json: z.json().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type Runtime = z.infer<typeof runtimeSchema>;

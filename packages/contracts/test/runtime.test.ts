@@ -61,6 +61,14 @@ describe("appManifestSchema", () => {
     expect(issues(valid)).toEqual([]);
   });
 
+  it("accepts declared requests for the bench", () => {
+    const requests = [
+      { name: "list", method: "GET", path: "/items" },
+      { name: "add", method: "POST", path: "/items", json: { text: "x", tags: ["a"] } },
+    ];
+    expect(issues(withRuntime({ requests }))).toEqual([]);
+  });
+
   it.each([
     ["an unknown kind", withRuntime({ kind: "deno" }), "runtime.kind"],
     ["a privileged port", withRuntime({ port: 80 }), "runtime.port"],
@@ -77,6 +85,21 @@ describe("appManifestSchema", () => {
     ["needing itself", withRuntime({ needs: ["shop"] }), "runtime.needs"],
     ["needing a bad name", withRuntime({ needs: ["Api"] }), "runtime.needs.0"],
     ["a misspelt field", withRuntime({ writeableDirs: ["/tmp"] }), "runtime"],
+    [
+      "a request with a PUT",
+      withRuntime({ requests: [{ name: "x", method: "PUT", path: "/" }] }),
+      "runtime.requests.0.method",
+    ],
+    [
+      "a request to a full URL",
+      withRuntime({ requests: [{ name: "x", method: "GET", path: "http://a/" }] }),
+      "runtime.requests.0.path",
+    ],
+    [
+      "a request without a name",
+      withRuntime({ requests: [{ method: "GET", path: "/" }] }),
+      "runtime.requests.0.name",
+    ],
     ["a next entry outside apps/<name>/", withRuntime({ kind: "next", entry: "start.mjs" }), "runtime.entry"],
     ["no runtime at all", { ...valid, runtime: undefined }, "runtime"],
     ["an uppercase name", { ...valid, name: "Shop" }, "name"],

@@ -8,7 +8,7 @@ import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import type { Env } from "../env.js";
 import type { Logger } from "../logger.js";
-import { notes } from "./schema.js";
+import { notes } from "@repo/db/schema";
 import type { Db } from "./store.js";
 
 /** The SQL migrations: apps/api/migrations from source, dist/migrations in the built tree (build.mjs copies them). */
@@ -111,7 +111,7 @@ export async function openPglite(dir: string): Promise<Connection> {
     db,
     async migrate() {
       await migratePglite(db, { migrationsFolder });
-      if (fresh && !inMemory) await db.insert(notes).values({ id: crypto.randomUUID(), text: WELCOME });
+      if (fresh && !inMemory) await db.insert(notes).values({ text: WELCOME });
       fresh = false;
     },
     async ping() {

@@ -49,11 +49,11 @@ export class Database {
 
   constructor(
     private readonly open: () => Promise<Connection>,
-    private readonly options: { logger: Logger; limit: number },
+    private readonly options: { logger: Logger },
   ) {
     const guarded = async <T>(call: (store: SqlNoteStore) => Promise<T>): Promise<T> => {
       if (!this.#migrated || !this.#connection) throw new DatabaseUnavailableError();
-      this.#store ??= new SqlNoteStore(this.#connection.db, this.options.limit);
+      this.#store ??= new SqlNoteStore(this.#connection.db);
       try {
         return await call(this.#store);
       } catch (err) {
@@ -61,9 +61,9 @@ export class Database {
       }
     };
     this.store = {
-      list: () => guarded((s) => s.list()),
+      list: (page) => guarded((s) => s.list(page)),
       get: (id) => guarded((s) => s.get(id)),
-      create: (text) => guarded((s) => s.create(text)),
+      create: (input) => guarded((s) => s.create(input)),
       remove: (id) => guarded((s) => s.remove(id)),
     };
   }

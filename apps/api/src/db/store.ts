@@ -1,60 +1,50 @@
 // NoteStore on PostgreSQL through Drizzle: the same queries run on a server (node-postgres) and on PGlite.
-import { randomUUID } from "node:crypto";
-import { asc, count, eq, sql } from "drizzle-orm";
+// Every query uses an index: pages walk the unique `seq` index from the cursor on, get and delete use the primary
+// key, and a create is one INSERT (no lock, no count), so writes don't queue behind each other.
+import { asc, eq, gt, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { StoreFullError, type Note, type NoteStore } from "../store.js";
-import { notes } from "./schema.js";
+import { noteColumns, notes } from "@repo/db/schema";
+import type { NoteInput, NoteRow, NoteStore, Page, PageRequest } from "../store.js";
 
 /** A Drizzle database on either driver. */
 export type Db = PgDatabase<PgQueryResultHKT>;
 
-/** Any advisory-lock key unique to this purpose: creates take it so that count-then-insert is atomic. */
-const CREATE_LOCK = 727_001;
-
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const toNote = (row: { id: string; text: string; createdAt: Date }): Note => ({
-  id: row.id,
-  text: row.text,
-  createdAt: row.createdAt.toISOString(),
-});
-
-const columns = { id: notes.id, text: notes.text, createdAt: notes.createdAt };
 
 export class SqlNoteStore implements NoteStore {
   /** The hot read, as a named prepared statement: PostgreSQL parses and plans it once per connection. */
-  readonly #list;
+  readonly #page;
 
-  constructor(
-    private readonly db: Db,
-    readonly limit: number,
-  ) {
-    this.#list = db.select(columns).from(notes).orderBy(asc(notes.seq)).prepare("notes_list");
+  constructor(private readonly db: Db) {
+    this.#page = db
+      .select({ ...noteColumns, seq: notes.seq })
+      .from(notes)
+      .where(gt(notes.seq, sql.placeholder("after")))
+      .orderBy(asc(notes.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare("notes_page");
   }
 
-  async list(): Promise<Note[]> {
-    return (await this.#list.execute()).map(toNote);
+  async list({ limit, after }: PageRequest): Promise<Page> {
+    // One row more than asked says whether another page follows, without counting.
+    const rows = await this.#page.execute({ after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return {
+      notes: page.map(({ seq: _seq, ...note }) => note),
+      next: rows.length > limit ? page[page.length - 1]!.seq : null,
+    };
   }
 
-  async get(id: string): Promise<Note | undefined> {
+  async get(id: string): Promise<NoteRow | undefined> {
     // Not a UUID: no such note (the uuid column would refuse the comparison with an error).
     if (!uuidShape.test(id)) return undefined;
-    const [row] = await this.db.select(columns).from(notes).where(eq(notes.id, id));
-    return row && toNote(row);
+    const [row] = await this.db.select(noteColumns).from(notes).where(eq(notes.id, id));
+    return row;
   }
 
-  /**
-   * Counting then inserting is a race between concurrent creates; a transaction-scoped advisory lock makes them
-   * take turns, so the table never holds more than `limit` notes (across every replica, too).
-   */
-  create(text: string): Promise<Note> {
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${CREATE_LOCK})`);
-      const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(notes);
-      if (n >= this.limit) throw new StoreFullError(this.limit);
-      const [row] = await tx.insert(notes).values({ id: randomUUID(), text }).returning(columns);
-      return toNote(row!);
-    });
+  async create(input: NoteInput): Promise<NoteRow> {
+    const [row] = await this.db.insert(notes).values(input).returning(noteColumns);
+    return row!;
   }
 
   async remove(id: string): Promise<boolean> {

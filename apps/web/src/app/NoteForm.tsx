@@ -1,60 +1,35 @@
 "use client";
 
 import { Button } from "@repo/ui/button";
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useActionState } from "react";
+import { createNoteAction, type FormState } from "./actions";
 
-/** Posts a note to /api/notes (this web server), then re-renders the page so the list comes from the API again. */
+/**
+ * Adds a note through a Server Action. Before JavaScript loads (or without it) the browser posts the form and gets
+ * the page back; after, React submits it in the background. Either way an error shows here, with what was typed.
+ */
 export function NoteForm() {
-  const router = useRouter();
-  const [text, setText] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const res = await fetch("/api/notes", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ text }),
-      });
-      if (!res.ok) {
-        const body = (await res.json().catch(() => ({}))) as { message?: string };
-        setError(body.message ?? `failed (${res.status})`);
-        return;
-      }
-      setText("");
-      router.refresh();
-    } catch {
-      setError("the web server is unreachable");
-    } finally {
-      setBusy(false);
-    }
-  }
+  const [state, formAction, pending] = useActionState<FormState, FormData>(createNoteAction, {});
 
   return (
     <form
-      onSubmit={(e) => void onSubmit(e)}
+      action={formAction}
       aria-label="Add a note"
       style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}
     >
       <input
         name="text"
         aria-label="Note text"
-        value={text}
-        onChange={(e) => setText(e.target.value)}
+        defaultValue={state.values?.text}
         placeholder="Write a note"
         style={{ flex: 1, padding: "0.5rem", font: "inherit" }}
       />
-      <Button type="submit" busy={busy}>
+      <Button type="submit" busy={pending}>
         Add note
       </Button>
-      {error ? (
+      {state.error ? (
         <p role="alert" data-testid="form-error" style={{ flexBasis: "100%", color: "#b91c1c", margin: 0 }}>
-          {error}
+          {state.error}
         </p>
       ) : null}
     </form>

@@ -1,21 +1,29 @@
 import { Card } from "@repo/ui/card";
-import { ApiError, listNotes, UNAVAILABLE, type Note } from "@/lib/api";
+import Link from "next/link";
+import { ApiError, listNotes, UNAVAILABLE, type NotePage } from "@/lib/api";
 import { DeleteNoteButton } from "./DeleteNoteButton";
 import { NoteForm } from "./NoteForm";
 
 // Rendered per request, from what the API says now (API_URL is read at run time, not baked into the build).
 export const dynamic = "force-dynamic";
 
-export default async function Home() {
-  let notes: Note[] = [];
+/** `/` shows the first page of notes; `/?after=<cursor>` (the "More" link, a plain link) the page after it. */
+export default async function Home({
+  searchParams,
+}: {
+  searchParams: Promise<{ after?: string | string[] }>;
+}) {
+  const { after } = await searchParams;
+  let page: NotePage = { notes: [], nextCursor: null };
   let problem: string | undefined;
   try {
-    notes = await listNotes();
+    page = await listNotes(typeof after === "string" ? after : undefined);
   } catch (err) {
     // Whatever went wrong, visitors get the generic panel (status 200), never a 500 page; the log has the cause.
     if (!(err instanceof ApiError)) console.error("web: rendering /:", err);
     problem = err instanceof ApiError && err.status < 500 ? err.message : UNAVAILABLE;
   }
+  const { notes, nextCursor } = page;
 
   return (
     <main>
@@ -25,7 +33,21 @@ export default async function Home() {
       </p>
       <Card
         title="Notes from the API"
-        footer={problem ? undefined : `${notes.length} note${notes.length === 1 ? "" : "s"}`}
+        footer={
+          problem ? undefined : (
+            <>
+              {`${notes.length} note${notes.length === 1 ? "" : "s"}`}
+              {nextCursor ? (
+                <>
+                  {" · "}
+                  <Link href={`/?after=${encodeURIComponent(nextCursor)}`} rel="next">
+                    More
+                  </Link>
+                </>
+              ) : null}
+            </>
+          )
+        }
       >
         {problem ? (
           <p role="alert" data-testid="api-error">

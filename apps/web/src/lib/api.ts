@@ -1,12 +1,13 @@
-// The web server's client for the API. Server-side only: the page calls it while rendering, the /api/notes route
-// handler for the browser's form. Every answer is parsed with @repo/contracts; anything unexpected (no answer, a
-// timeout, HTML, an empty or cut body, the wrong shape, a 5xx) becomes ApiError 502 with a generic message for
-// visitors, and the details go to the server log.
-import { noteBody, noteList, problem, readyBody, type Note } from "@repo/contracts/notes";
+// The web server's client for the API. Server-side only: the page calls it while rendering, the Server Actions
+// (src/app/actions.ts) for the forms. Every answer is parsed with the schemas derived from the notes table
+// (@repo/db/schema); anything unexpected (no answer, a timeout, HTML, an empty or cut body, the wrong shape, a 5xx)
+// becomes ApiError 502 with a generic message for visitors, and the details go to the server log.
+import { problem, readyBody } from "@repo/contracts/http";
+import { noteBody, notePage, type Note, type NoteInput, type NotePage } from "@repo/db/schema";
 import { z } from "zod";
 import { webEnv } from "@/env";
 
-export type { Note };
+export type { Note, NotePage };
 
 /** What visitors see when the API can't be used; the cause is logged, never shown (it names internal hosts). */
 export const UNAVAILABLE = "the notes service is unavailable right now; try again in a moment";
@@ -68,7 +69,7 @@ async function call<S extends z.ZodType>(
     if (parsed.success) return parsed.data;
     throw unavailable(path, `status ${status}, unexpected body: ${parsed.error.message}`);
   }
-  // A 4xx with a well-formed error body is about the request (validation, a full store): pass it on as it is.
+  // A 4xx with a well-formed error body is about the request (validation, a bad cursor): pass it on as it is.
   const error = problem.safeParse(body);
   if (status >= 400 && status < 500 && error.success) {
     throw new ApiError(status, error.data.error, error.data.message);
@@ -76,15 +77,18 @@ async function call<S extends z.ZodType>(
   throw unavailable(path, `status ${status}: ${JSON.stringify(text.slice(0, 200))}`);
 }
 
-export async function listNotes(options: ApiOptions = {}): Promise<Note[]> {
-  return (await call("/notes", noteList, {}, options)).notes;
+/** One page of notes, oldest first: the first, or the one after the cursor a previous page gave. */
+export async function listNotes(after?: string, options: ApiOptions = {}): Promise<NotePage> {
+  const query = after === undefined ? "" : `?${new URLSearchParams({ after }).toString()}`;
+  return call(`/notes${query}`, notePage, {}, options);
 }
 
-export async function createNote(text: string, options: ApiOptions = {}): Promise<Note> {
+/** Creates a note from the input as it is (every field; the API validates it again). */
+export async function createNote(input: NoteInput, options: ApiOptions = {}): Promise<Note> {
   const init = {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ text }),
+    body: JSON.stringify(input),
   };
   return (await call("/notes", noteBody, init, options)).note;
 }
@@ -105,16 +109,4 @@ export async function apiReady({ baseUrl = webEnv().API_URL, timeoutMs = 1_000 }
   } catch {
     return false;
   }
-}
-
-/** The JSON answer for an error calling the API: an ApiError as the API (or the client) described it, else 500. */
-export function errorResponse(route: string, err: unknown): Response {
-  if (err instanceof ApiError) {
-    return Response.json({ error: err.code, message: err.message }, { status: err.status });
-  }
-  console.error(`web: ${route}:`, err);
-  return Response.json(
-    { error: "internal_error", message: "something went wrong on our side" },
-    { status: 500 },
-  );
 }

@@ -1,11 +1,16 @@
-// The note contract: which texts are notes, and the shapes of the API's answers.
+// The schemas derived from the notes table: which texts are notes, and the shapes of the API's answers.
 import { describe, expect, it } from "vitest";
-import { note, noteInput, noteList, problem, validationProblem } from "../src/notes.js";
+import { z } from "zod";
+import { integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { createSelectSchema } from "drizzle-zod";
+import { defaultsWhenMissing, note, noteInput, notePage } from "../src/schema.js";
 
+/** The first issue as the API words it: "text must not be empty", "(body) …" for the object itself. */
 function refusal(body: unknown): string {
   const result = noteInput.safeParse(body);
   if (result.success) throw new Error(`accepted ${JSON.stringify(body)}`);
-  return validationProblem(result.error).message;
+  const [first] = result.error.issues;
+  return `${first?.path.join(".") || "(body)"} ${first?.message}`;
 }
 
 describe("noteInput", () => {
@@ -59,30 +64,72 @@ describe("noteInput", () => {
 });
 
 describe("answer shapes", () => {
-  const good = { id: "n1", text: "hi", createdAt: "2030-01-02T03:04:05.678Z" };
+  const good = {
+    id: "3f1c9a52-6f0e-4b7e-9a3b-2b8f1d2c4e5a",
+    text: "hi",
+    createdAt: "2030-01-02T03:04:05.678Z",
+  };
 
-  it("parses a note and a list of notes", () => {
-    expect(note.parse(good)).toEqual(good);
-    expect(noteList.parse({ notes: [good] })).toEqual({ notes: [good] });
+  // toMatchObject: a column added later (docs/apps.md) with a default is filled in when an answer lacks it.
+  it("parses a note and a page of notes", () => {
+    expect(note.parse(good)).toMatchObject(good);
+    const page = notePage.parse({ notes: [good], nextCursor: "abc" });
+    expect(page.nextCursor).toBe("abc");
+    expect(page.notes).toHaveLength(1);
+    expect(page.notes[0]).toMatchObject(good);
+    expect(notePage.parse({ notes: [], nextCursor: null })).toEqual({ notes: [], nextCursor: null });
   });
 
   it.each([
     ["a note without an id", { text: "hi", createdAt: good.createdAt }],
+    ["a note whose id is not a UUID", { ...good, id: "n1" }],
     ["a note whose text is a number", { ...good, text: 1 }],
     ["a note whose createdAt is not a timestamp", { ...good, createdAt: "yesterday" }],
   ])("refuses %s", (_name, value) => {
     expect(note.safeParse(value).success).toBe(false);
   });
 
-  it("refuses a list that isn't { notes: [...] }", () => {
-    expect(noteList.safeParse([good]).success).toBe(false);
-    expect(noteList.safeParse({ notes: "none" }).success).toBe(false);
-    expect(noteList.safeParse({ items: [good] }).success).toBe(false);
+  it("refuses a page that isn't { notes: [...], nextCursor }", () => {
+    expect(notePage.safeParse([good]).success).toBe(false);
+    expect(notePage.safeParse({ notes: "none", nextCursor: null }).success).toBe(false);
+    expect(notePage.safeParse({ notes: [good] }).success).toBe(false);
+    expect(notePage.safeParse({ items: [good], nextCursor: null }).success).toBe(false);
+  });
+});
+
+describe("defaultsWhenMissing", () => {
+  // A table one migration ahead: two columns with plain defaults, one with an SQL default, one without.
+  const items = pgTable("items", {
+    id: uuid("id").primaryKey(),
+    title: text("title").notNull().default(""),
+    rank: integer("rank").notNull().default(3),
+    createdAt: timestamp("created_at").notNull().defaultNow(),
+  });
+  const item = defaultsWhenMissing(createSelectSchema(items, { createdAt: z.iso.datetime() }), {
+    id: items.id,
+    title: items.title,
+    rank: items.rank,
+    createdAt: items.createdAt,
+  });
+  const id = "3f1c9a52-6f0e-4b7e-9a3b-2b8f1d2c4e5a";
+  const createdAt = "2030-01-02T03:04:05.678Z";
+
+  it("reads a missing column that has a plain default as that default", () => {
+    expect(item.parse({ id, createdAt })).toEqual({ id, createdAt, title: "", rank: 3 });
   });
 
-  it("parses error bodies, keeping extra fields, and refuses others", () => {
-    expect(problem.parse({ error: "store_full", message: "full", limit: 3 })).toMatchObject({ limit: 3 });
-    expect(problem.safeParse({ message: "no code" }).success).toBe(false);
-    expect(problem.safeParse("<html>").success).toBe(false);
+  it("keeps what the answer has, and still checks it", () => {
+    expect(item.parse({ id, createdAt, title: "t", rank: 1 })).toEqual({
+      id,
+      createdAt,
+      title: "t",
+      rank: 1,
+    });
+    expect(item.safeParse({ id, createdAt, title: 5 }).success).toBe(false);
+  });
+
+  it("still requires the columns without a plain default", () => {
+    expect(item.safeParse({ createdAt }).success).toBe(false);
+    expect(item.safeParse({ id }).success).toBe(false);
   });
 });
