@@ -73,16 +73,18 @@
       templates.default = {
         path = ./.;
         description = "pnpm + Turborepo monorepo with a Nix flake: discovered apps, devenv shells, docker-free OCI images";
-        welcomeText = ''
-          # Your copy of nix-sample
-
-          Make it yours, then start it:
-
-              pnpm rename <name> --owner <your GitHub owner>
-              pnpm install && pnpm dev
-
-          Add an app with `pnpm turbo gen app`; docs/apps.md says more.
-        '';
+        # A list, so that `pnpm rename`, which removes its own traces, can drop its line.
+        welcomeText = builtins.concatStringsSep "\n" [
+          "# Your copy of nix-sample"
+          ""
+          "Make it yours, then start it:"
+          ""
+          "    pnpm rename <name> --owner <your GitHub owner>" # rename:line
+          "    pnpm install && pnpm dev"
+          ""
+          "Add an app with `pnpm turbo gen app`; docs/apps.md says more."
+          ""
+        ];
       };
     };
 }

@@ -4,7 +4,7 @@
 # No functions, no pkgs: Debian's Nix 2.8 evaluates this file on its own (`nix-instantiate --eval`).
 let
   # The project's name and repository, in one place: the root package.json (`name`, `repository.url`).
-  # `pnpm rename` rewrites them there.
+  # Making the template yours changes them there (docs/apps.md).
   project = builtins.fromJSON (builtins.readFile ../package.json);
 in
 {

@@ -41,8 +41,8 @@ elif [ "$rc" -ne 0 ]; then
   exit 1
 fi
 
-t "API: sustained load on GET /notes, no errors, no timeouts, no non-2xx" node "$LOAD" api-load
-t "web: sustained load on /, no errors, no timeouts, no non-2xx, every page shows the notes" node "$LOAD" web-load
+t "API: sustained load on its list, no errors, no timeouts, no non-2xx" node "$LOAD" api-load
+t "web: sustained load on /, no errors, no timeouts, no non-2xx, every page shows the API's data" node "$LOAD" web-load
 t "API: SIGTERM under load, requests sent before it end 2xx, exit 0" node "$LOAD" api-drain
 t "web: SIGTERM under load, requests sent before it end 2xx, exit 0" node "$LOAD" web-drain
 t "API: SIGTERM while 50 clients write (delay 0 and 1.5 s): stored = acknowledged, exit 0" node "$LOAD" api-writes-drain

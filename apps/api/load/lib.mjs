@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { sleep } from "@repo/test-support";
+import { hiddenFields, multipart } from "@repo/test-support/forms";
 import pg from "pg";
 
 export const now = () => performance.now();
@@ -81,12 +82,14 @@ export function rssSampler(pid, everyMs = 1000) {
 }
 
 /** GET or POST with a per-request timeout; resolves { status, body } or rejects with the socket error. */
-export function request(url, { agent, method = "GET", json, timeoutMs = 10_000 } = {}) {
+export function request(
+  url,
+  { agent, method = "GET", json, body: raw, contentType, timeoutMs = 10_000 } = {},
+) {
   return new Promise((resolve, reject) => {
-    const body = json === undefined ? undefined : JSON.stringify(json);
-    const headers = body
-      ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) }
-      : {};
+    const body = json === undefined ? raw : JSON.stringify(json);
+    const type = json === undefined ? contentType : "application/json";
+    const headers = body ? { "content-type": type, "content-length": Buffer.byteLength(body) } : {};
     const req = http.request(url, { method, agent, timeout: timeoutMs, headers }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
@@ -100,6 +103,22 @@ export function request(url, { agent, method = "GET", json, timeoutMs = 10_000 }
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/**
+ * Writes one note through the web as a browser without JavaScript submits the page's "Add a note" form: the form's
+ * hidden Server Action fields (read from the page once) plus `text`, multipart, posted to `/`. Resolves true when
+ * acknowledged (303 back to the page), false when answered otherwise; rejects when no answer arrived. The only place
+ * that knows the web's write path.
+ */
+export function webWriter(webUrl) {
+  let fields;
+  return async (agent, text) => {
+    fields ??= fetch(webUrl).then(async (res) => hiddenFields(await res.text(), "Add a note"));
+    const { contentType, body } = multipart([...(await fields), ["text", text]]);
+    const res = await request(`${webUrl}/`, { agent, method: "POST", body, contentType, timeoutMs: 60_000 });
+    return res.status === 303;
+  };
 }
 
 /** Creates notes until the API holds `count` (it starts with one). */

@@ -9,7 +9,7 @@
 //   web-drain          the same for the web server (start.mjs)
 //   api-writes-drain   SIGTERM while 50 keep-alive clients create notes, SHUTDOWN_DELAY_MS=0 and =1500: every
 //   web-writes-drain   note in the database was acknowledged to its client, every acknowledged one is there, exit 0
-//                      (the web variant writes through the web's write path: `webWrite` below)
+//                      (the web variant writes as the page's form does: `webWriter` in lib.mjs)
 //   api-creates        a flood of creates: every one answered 201 and in the database, no errors
 // Outcomes are asserted; latency, throughput and memory are printed as figures (stdout and, when LOAD_FIGURES names
 // a file, appended there; run.sh prints them at the end), never judged: a busy machine changes them, not the
@@ -39,6 +39,7 @@ import {
   rssSampler,
   seedNotes,
   storedTexts,
+  webWriter,
   writesUnderDrain,
 } from "./lib.mjs";
 
@@ -54,21 +55,7 @@ const which = process.argv[2];
 const startApi = (env = {}) => startBuiltApi({ env: { LOG_LEVEL: "silent", ...env } });
 const startWeb = (apiUrl, env = {}) => startBuiltWeb({ apiUrl, env });
 
-/**
- * One write through the web, as a browser's form sends it: resolves true when acknowledged, false when answered
- * otherwise, rejects when no answer arrived. The only place that knows the web's write path.
- */
-const webWrite = (webUrl) => async (agent, text) => {
-  const res = await request(`${webUrl}/api/notes`, {
-    agent,
-    method: "POST",
-    json: { text },
-    timeoutMs: 60_000,
-  });
-  return res.status === 201;
-};
-
-/** One create on the API: the same contract as webWrite. */
+/** One create on the API: the same contract as webWriter (lib.mjs). */
 const apiWrite = (apiUrl) => async (agent, text) => {
   const res = await request(`${apiUrl}/notes`, { agent, method: "POST", json: { text }, timeoutMs: 60_000 });
   return res.status === 201;
@@ -128,7 +115,7 @@ async function writesDrain(name, { through }) {
     const api = await startApi({ DATABASE_URL: databaseUrl, ...(through === "api" ? env : {}) });
     const web = through === "web" ? await startWeb(api.url, env) : undefined;
     const server = web ?? api;
-    const write = through === "web" ? webWrite(server.url) : apiWrite(server.url);
+    const write = through === "web" ? webWriter(server.url) : apiWrite(server.url);
     const r = await writesUnderDrain(server, { write, clients: 50 });
     const stored = (await storedTexts(databaseUrl)).filter((text) => text.startsWith("drain write "));
     const { phantoms, lost } = compareWrites({ acknowledged: r.acknowledged, stored });

@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startApi, startWeb, type RunningServer } from "@repo/test-support";
 import { badAnswers, startFakeApi, type FakeApi } from "../test/fake-api";
-import { actionId, formBody, hiddenFields } from "./forms";
+import { actionId, formBody, hiddenFields } from "@repo/test-support/forms";
 
 const GENERIC = "the notes service is unavailable right now; try again in a moment";
 

@@ -16,7 +16,7 @@ import {
   type RunningServer,
 } from "@repo/test-support";
 import { describeServerProcess } from "@repo/test-support/server-process";
-import { hiddenFields, multipart } from "./forms";
+import { hiddenFields, multipart } from "@repo/test-support/forms";
 
 const started: RunningServer[] = [];
 let api: RunningServer;

@@ -3,12 +3,12 @@
 // state, $ACTION_KEY) and `action=""`, so the browser posts them, multipart, to the page's own URL.
 
 /** The hidden fields of the form labelled `label` in `html`, decoded, in order. */
-export function hiddenFields(html: string, label: string): [string, string][] {
+export function hiddenFields(html, label) {
   const form = [...html.matchAll(/<form\b[\s\S]*?<\/form>/g)]
     .map((m) => m[0])
     .find((f) => f.includes(`aria-label="${label}"`));
   if (!form) throw new Error(`no form labelled ${JSON.stringify(label)} on the page`);
-  const decode = (value: string) =>
+  const decode = (value) =>
     value
       .replace(/&quot;/g, '"')
       .replace(/&#x27;/g, "'")
@@ -16,22 +16,22 @@ export function hiddenFields(html: string, label: string): [string, string][] {
       .replace(/&gt;/g, ">")
       .replace(/&amp;/g, "&");
   return [...form.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?/g)].map((m) => [
-    decode(m[1]!),
+    decode(m[1]),
     decode(m[2] ?? ""),
   ]);
 }
 
 /** The id of the Server Action a form is bound to (what a JavaScript client sends as the Next-Action header). */
-export function actionId(fields: [string, string][]): string {
+export function actionId(fields) {
   for (const [name, value] of fields) {
-    if (/^\$ACTION_\d+:0$/.test(name)) return (JSON.parse(value) as { id: string }).id;
+    if (/^\$ACTION_\d+:0$/.test(name)) return JSON.parse(value).id;
     if (name.startsWith("$ACTION_ID_")) return name.slice("$ACTION_ID_".length);
   }
   throw new Error("the form carries no Server Action id");
 }
 
 /** The multipart body a browser without JavaScript posts: the hidden fields, then the visible ones. */
-export function formBody(fields: [string, string][], visible: Record<string, string>): FormData {
+export function formBody(fields, visible) {
   const body = new FormData();
   for (const [name, value] of fields) body.append(name, value);
   for (const [name, value] of Object.entries(visible)) body.append(name, value);
@@ -39,7 +39,7 @@ export function formBody(fields: [string, string][], visible: Record<string, str
 }
 
 /** The same post as raw bytes (for tests that send a request in pieces): its Content-Type and body. */
-export function multipart(fields: [string, string][]): { contentType: string; body: string } {
+export function multipart(fields) {
   const boundary = "----form-boundary-7d1f";
   const parts = fields.map(
     ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
