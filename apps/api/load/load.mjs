@@ -43,8 +43,12 @@ import {
   writesUnderDrain,
 } from "./lib.mjs";
 
-/** What two busy shared cores sustain with room to spare: a timeout here means stuck, not slow. */
-const CONNECTIONS = 16;
+/**
+ * What two busy shared cores sustain with room to spare, so a timeout means stuck, not slow. LOAD_CONNECTIONS
+ * raises it to measure memory under heavier load (docs/deploy.md's figures: 100 connections for 30 s).
+ */
+// eslint-disable-next-line turbo/no-undeclared-env-vars -- run by tests/load/run.sh, not a turbo task
+const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS || 16);
 const REQUEST_TIMEOUT_S = 30;
 // eslint-disable-next-line turbo/no-undeclared-env-vars -- run by tests/load/run.sh, not a turbo task
 const SECONDS = Number(process.env.LOAD_SECONDS || 20);
