@@ -23,6 +23,16 @@ const suites = existsSync(join(root, "tests"))
       .map((e) => e.name)
       .sort()
   : [];
+// Alphabetical, except that a suite reusing another's builds runs after it: smoke turns the runtime trees nix
+// rehearses into images, and kubernetes plays those images.
+const reuses = { smoke: "nix", kubernetes: "smoke" };
+const inOrder = [];
+const place = (suite) => {
+  if (inOrder.includes(suite) || !suites.includes(suite)) return;
+  if (reuses[suite]) place(reuses[suite]);
+  inOrder.push(suite);
+};
+suites.forEach(place);
 
 /** Reads vitest's JSON reports (written by each package's test run, or replayed by turbo from its cache). */
 function vitestCounts(file) {
@@ -56,7 +66,7 @@ const steps = [
   { name: "build", cmd: ["pnpm", "run", "build", "--continue"] },
   { name: "test", cmd: ["pnpm", "run", "test", "--continue"], counts: () => vitestCounts("unit.json") },
   { name: "e2e", cmd: ["pnpm", "run", "test:e2e", "--continue"], counts: () => vitestCounts("e2e.json") },
-  ...suites.map((suite) => ({
+  ...inOrder.map((suite) => ({
     name: suite,
     cmd: ["bash", `tests/${suite}/run.sh`],
     counts: lineCounts,

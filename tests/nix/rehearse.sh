@@ -229,6 +229,9 @@ step_keep() {
     cp -a "$WORK/round1/$app" "$kept/$app"
   done
   [ -f "$kept/web/apps/web/server.js" ] && [ -f "$kept/api/index.mjs" ] && [ -L "$kept/web/apps/web/.next/cache" ]
+  # Which checkout they were built from (its tracked files as they are now): a suite that finds trees of another
+  # checkout or commit builds its own instead (tests/smoke/app-images.sh).
+  { git -C "$here/../.." ls-files -s && git -C "$here/../.." diff; } | sha256sum | cut -c1-32 >"$kept/source-key"
   echo "$kept/web, $kept/api"
 }
 

@@ -5,10 +5,11 @@
 #
 # settings.json is nix/apps.nix evaluated (nix-instantiate); the images are written by ./image-from-tree.sh from
 # the runtime trees the offline rehearsal of tests/nix keeps in $TEST_CACHE/runtime-trees/{web,api} (TEST_CACHE
-# default /var/tmp/nix-sample-test-cache), or else from `pnpm build` output laid out as nix/next-app.nix and
-# nix/node-app.nix install it (building the apps when there is none), with the `node` on PATH standing in for
-# nodejs-slim. The archives are kept in $TEST_CACHE/app-images/<key>, the key hashing everything they are made
-# from (settings, trees, node, these scripts), so the next suite reuses them and a change rebuilds them.
+# default /var/tmp/nix-sample-test-cache) when it built them from this checkout as it is now, or else from
+# `pnpm build` output laid out as nix/next-app.nix and nix/node-app.nix install it (building the apps when there is
+# none), with the `node` on PATH standing in for nodejs-slim. The archives are kept in $TEST_CACHE/app-images/<key>,
+# the key hashing everything they are made from (settings, trees, node, these scripts), so the next suite reuses
+# them and a change rebuilds them.
 # Exit codes: 2 usage, 3 the apps did not build, 1 anything else.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,7 +30,10 @@ settings=$out/settings.json
 
 trees=$work/trees
 mkdir -p "$trees"
-if [ -d "$cache/runtime-trees/web" ] && [ -d "$cache/runtime-trees/api" ]; then
+# The rehearsal's trees only when they were built from this checkout as it is (tests/nix/rehearse.sh keep).
+source_key=$({ git -C "$root" ls-files -s && git -C "$root" diff; } | sha256sum | cut -c1-32)
+if [ -d "$cache/runtime-trees/web" ] && [ -d "$cache/runtime-trees/api" ] &&
+  [ "$(cat "$cache/runtime-trees/source-key" 2>/dev/null)" = "$source_key" ]; then
   echo "runtime trees: the offline rehearsal's, from $cache/runtime-trees" >&2
   cp -a "$cache/runtime-trees/web" "$cache/runtime-trees/api" "$trees/"
 else
@@ -42,7 +46,7 @@ else
       exit 3
     }
   fi
-  echo "runtime trees: from pnpm build output (no $cache/runtime-trees)" >&2
+  echo "runtime trees: from pnpm build output (none in $cache/runtime-trees from this checkout)" >&2
   cp -a "$root/apps/web/.next/standalone" "$trees/web"
   rm -rf "$trees/web/apps/web/.next/cache"
   ln -s "$(jq -r .apps.web.cacheDir "$settings")" "$trees/web/apps/web/.next/cache"
