@@ -7,8 +7,8 @@
 #                              .fetcher-version, pnpm-store.tar.zst) is there; nothing is fetched again
 #   rehearse.sh build N        round N: a clean copy of the flake's build source, then sandbox-build.sh
 #                              in `unshare -n` as uid 65534 (HOME unwritable, source read-only)
-#   rehearse.sh compare        rounds 1 and 2 must be identical (content hashes, x bit, links), but
-#                              for Next.js's per-build secrets (listed)
+#   rehearse.sh compare        rounds 1 and 2 must be identical (content, x bit, links), but for
+#                              Next.js's per-build secrets and what they salt (compare-trees.mjs)
 #   rehearse.sh trees          the runtime trees look as the images expect
 #   rehearse.sh references     no file in them names the build's Node.js, pnpm or store (in Nix:
 #                              disallowedReferences; sandbox-build.sh patched the shebangs as Nix does)
@@ -135,40 +135,13 @@ step_build() {
   chmod -R u+w "$b" && rm -rf "$b"
 }
 
-# Next.js writes four per-build secrets (16.x: build/preview-key-utils.js, server/app-render/
-# encryption-utils-server.js): the preview-mode id and keys (prerender-manifest.json,
-# server/preview-props.json) and the Server Actions encryption key (server/server-reference-manifest.*),
-# random unless NEXT_SERVER_ACTIONS_ENCRYPTION_KEY is set and .next/cache/.previewinfo is seeded. The
-# comparison blanks exactly those values; anything else that differs fails.
-secret_keys='previewModeId|previewModeSigningKey|previewModeEncryptionKey|encryptionKey'
-normalize() { sed -E "s/((${secret_keys})\\\\?\"[[:space:]]*:[[:space:]]*\\\\?\")[^\"\\\\]*/\1<per-build secret>/g" "$1"; }
-
-manifest() { # every entry: type, x bit, sha256 (of the secret-blanked content) or link target
-  (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do
-    if [ -L "$p" ]; then
-      printf 'l %s -> %s\n' "$p" "$(readlink "$p")"
-    elif [ -d "$p" ]; then
-      printf 'd %s\n' "$p"
-    else
-      printf 'f%s %s %s\n' "$([ -x "$p" ] && echo x || echo -)" "$p" "$(normalize "$p" | sha256sum | cut -c1-64)"
-    fi
-  done)
-}
-
+# Rounds 1 and 2 must match but for what Next.js derives from its per-build secrets (compare-trees.mjs says
+# exactly what that is); anything else that differs fails.
 step_compare() {
-  local app secrets
+  local app
   for app in "${apps[@]}"; do
-    manifest "$WORK/round1/$app" >"$WORK/manifest1-$app"
-    manifest "$WORK/round2/$app" >"$WORK/manifest2-$app"
-    if ! diff -u "$WORK/manifest1-$app" "$WORK/manifest2-$app" >"$WORK/diff-$app"; then
-      echo "$app differs between two clean builds:"
-      head -n 40 "$WORK/diff-$app"
-      return 1
-    fi
-    secrets=$(cd "$WORK/round1/$app" && find . -type f -print0 | { xargs -0r grep -lE "$secret_keys" || true; } |
-      while IFS= read -r f; do cmp -s "$f" "$WORK/round2/$app/$f" || echo "$f"; done)
-    echo "$app: $(wc -l <"$WORK/manifest1-$app") entries, identical in both rounds${secrets:+ except the per-build secrets of Next.js in:}"
-    [ -z "$secrets" ] || while IFS= read -r f; do echo "  $f"; done <<<"$secrets"
+    echo "$app:"
+    "$NODE" "$here/compare-trees.mjs" "$WORK/round1/$app" "$WORK/round2/$app"
   done
 }
 

@@ -680,7 +680,7 @@ else
     t "rehearsal: the replayed store (fetchPnpmDeps' output) is the one the builds unpack" r fetch
     t "rehearsal: offline build #1 (unshare -n, uid 65534, HOME unwritable, source read-only, shebangs patched)" r build 1
     t "rehearsal: offline build #2 from clean" r build 2
-    t "rehearsal: two clean builds are identical (file hashes, x bits, links) but for Next.js per-build secrets" r compare
+    t "rehearsal: two clean builds are identical (contents, x bits, links) but for Next.js per-build secrets and what they salt" r compare
     t "rehearsal: runtime trees as the images expect (entry, static, public, cache link only)" r trees
     t "rehearsal: runtime trees reference neither the build's Node.js nor pnpm (disallowedReferences)" r references
     t "rehearsal: served with node alone, as the image user, tree read-only: /health, the ready paths (web through the API), SIGTERM → 0" r serve
