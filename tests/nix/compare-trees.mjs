@@ -66,10 +66,10 @@ const right_ = entries(right);
 const ids = [actionNames(left_), actionNames(right_)];
 const renamed = new Map(); // a right-hand basename -> the left-hand one it pairs with
 
-function normalise(path, raw, side) {
+function normalised(path, raw, side, extra = []) {
   let text = raw.replace(secretKeys, "$1<per-build secret>");
   for (const [id, name] of ids[side]) text = text.replaceAll(id, name);
-  if (side === 1) for (const [from, to] of renamed) text = text.replaceAll(from, to);
+  if (side === 1) for (const [from, to] of [...renamed, ...extra]) text = text.replaceAll(from, to);
   if (path.endsWith(".nft.json")) {
     const trace = JSON.parse(text);
     for (const key of Object.keys(trace.fileHashes ?? {}))
@@ -77,32 +77,39 @@ function normalise(path, raw, side) {
     if (trace.entryHash) trace.entryHash = "<hash of a compared file>";
     text = JSON.stringify(trace);
   }
-  return createHash("sha256").update(text, "latin1").digest("hex");
+  return text;
 }
 
 const pathOnLeft = (path) =>
   join(dirname(path), renamed.get(basename(path)) ?? basename(path)).replace(/^\.\//, "");
-const digest = (tree, side, path) => {
+/** `extra`: renames to assume on the right-hand side for this one comparison. */
+const digest = (tree, side, path, extra) => {
   const entry = tree.get(path);
-  return entry.type === "file"
-    ? `f${entry.x ? "x" : "-"} ${normalise(path, entry.raw, side)}`
-    : entry.type === "link"
-      ? `l ${entry.target}`
-      : "d";
+  if (entry.type === "link") return `l ${entry.target}`;
+  if (entry.type === "dir") return "d";
+  const hash = createHash("sha256")
+    .update(normalised(path, entry.raw, side, extra), "latin1")
+    .digest("hex");
+  return `f${entry.x ? "x" : "-"} ${hash}`;
 };
 
-// Pair the files each tree alone has, by directory and normalised content, until nothing new pairs.
-for (let grew = true; grew;) {
-  grew = false;
-  const onlyLeft = [...left_.keys()].filter(
+const onlyOnLeft = () =>
+  [...left_.keys()].filter(
     (p) => left_.get(p).type === "file" && ![...right_.keys()].some((q) => pathOnLeft(q) === p),
   );
-  const onlyRight = [...right_.keys()].filter(
-    (q) => right_.get(q).type === "file" && !left_.has(pathOnLeft(q)),
-  );
-  for (const q of onlyRight) {
+const onlyOnRight = () =>
+  [...right_.keys()].filter((q) => right_.get(q).type === "file" && !left_.has(pathOnLeft(q)));
+
+// Pair the files each tree alone has, by directory and normalised content, until nothing new pairs. A chunk may
+// name itself (its source map), so each candidate is compared as if it were already renamed.
+for (let grew = true; grew;) {
+  grew = false;
+  const onlyLeft = onlyOnLeft();
+  for (const q of onlyOnRight()) {
     const match = onlyLeft.find(
-      (p) => dirname(p) === dirname(q) && digest(left_, 0, p) === digest(right_, 1, q),
+      (p) =>
+        dirname(p) === dirname(q) &&
+        digest(left_, 0, p) === digest(right_, 1, q, [[basename(q), basename(p)]]),
     );
     if (match) {
       renamed.set(basename(q), basename(match));
@@ -123,8 +130,25 @@ for (const path of new Set([...left_.keys(), ...rightByLeftPath.keys()])) {
     touched.push(q === path ? path : `${path} (${basename(q)})`);
 }
 
+/** Where two files' normalised texts first part, a little either side: what a reader needs to see why. */
+function firstDifference(p, q) {
+  const a = normalised(p, left_.get(p).raw, 0);
+  const b = normalised(q, right_.get(q).raw, 1, [[basename(q), basename(p)]]);
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const around = (text) => JSON.stringify(text.slice(Math.max(0, i - 80), i + 80));
+  return `  ${p} vs ${basename(q)}, first difference at ${i}:\n    ${around(a)}\n    ${around(b)}`;
+}
+
 if (problems.length) {
   for (const problem of problems.sort()) console.log(problem);
+  const unpaired = onlyOnLeft();
+  for (const q of onlyOnRight()) {
+    const p = unpaired.find((candidate) => dirname(candidate) === dirname(q));
+    if (p) console.log(firstDifference(p, q));
+  }
+  for (const path of problems.filter((line) => line.startsWith("differs: ")).map((line) => line.slice(9)))
+    if (left_.get(path).type === "file") console.log(firstDifference(path, rightByLeftPath.get(path)));
   process.exit(1);
 }
 console.log(
