@@ -1,7 +1,8 @@
 // What the bench measures ours against, in the same run: a bare one-page Next app of our catalog's versions
 // (built like apps/web for page weight and payload; `next dev` for the dev loop), a bare Express app bundled like
 // the API (payload), bare servers answering the API's JSON (throughput, in reference-server.mjs), and the API
-// itself on the tests' in-memory store (what PostgreSQL costs the same route).
+// itself on the tests' in-memory store (what PostgreSQL costs the same route). The like-for-like API reference,
+// bare Express + pg on the same database, knows the domain's SQL, so the app ships it: apps/api/bench/.
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
