@@ -10,8 +10,8 @@
 // The bench knows no app's routes: it loads each app with the requests its package.json's `runtime.requests`
 // declares (the API: a read and a write; the web: its page). The API runs on PostgreSQL (a throwaway cluster from
 // @repo/test-support, or TEST_DATABASE_URL's server) beside the same app on the tests' in-memory store, and beside
-// the bare Express + pg server the app ships as bench/bare-reference.mjs (same SQL, same database); `pnpm dev`
-// runs on PGlite. The web's page is compared with a bare Next page fetching the API's declared read.
+// the bare Express + pg server the app ships as apps/api/bench/bare-reference.mjs (same SQL, same database);
+// `pnpm dev` runs on PGlite. The web's page is compared with a bare Next page fetching the API's declared read.
 // Install, builds and `pnpm dev` run in a temp copy of the work tree; servers start through
 // @repo/test-support, and all traffic goes to 127.0.0.1. Prints one table and writes bench/results.json.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
