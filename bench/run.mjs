@@ -9,8 +9,9 @@
 //
 // The bench knows no app's routes: it loads each app with the requests its package.json's `runtime.requests`
 // declares (the API: a read and a write; the web: its page). The API runs on PostgreSQL (a throwaway cluster from
-// @repo/test-support, or TEST_DATABASE_URL's server) beside the same app on the tests' in-memory store; `pnpm dev`
-// runs on PGlite.
+// @repo/test-support, or TEST_DATABASE_URL's server) beside the same app on the tests' in-memory store, and beside
+// the bare Express + pg server the app ships as apps/api/bench/bare-reference.mjs (same SQL, same database);
+// `pnpm dev` runs on PGlite. The web's page is compared with a bare Next page fetching the API's declared read.
 // Install, builds and `pnpm dev` run in a temp copy of the work tree; servers start through
 // @repo/test-support, and all traffic goes to 127.0.0.1. Prints one table and writes bench/results.json.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -176,7 +177,20 @@ async function startOurApi() {
   if (!DATABASE_URL)
     throw new Error("the API needs PostgreSQL: set TEST_DATABASE_URL or PG_BIN, or install it");
   const env = { API_HOST: "127.0.0.1", API_PORT: `${await freePort()}`, LOG_LEVEL: "silent", DATABASE_URL };
-  return startServer({ entry: ours.apiEntry, env, readyPath: "/ready" });
+  const server = await startServer({ entry: ours.apiEntry, env, readyPath: "/ready" });
+  return Object.assign(server, { databaseUrl: DATABASE_URL });
+}
+
+/**
+ * The API's bare reference on our API's database: a server beside the API (apps/api/bench/bare-reference.mjs, by
+ * convention: the app ships it, the bench only starts it) answering the same declared requests with the same SQL
+ * on bare Express 5 + node-postgres. Undefined if the app ships none.
+ */
+async function startBareReference(databaseUrl) {
+  const entry = join(ours.api, "bench/bare-reference.mjs");
+  if (!existsSync(entry)) return undefined;
+  const env = { PORT: `${await freePort()}`, DATABASE_URL: databaseUrl };
+  return startServer({ entry, env, readyPath: "/ready" });
 }
 
 await section("weight", [ws.dir, bare], async () => {
@@ -266,8 +280,10 @@ await section("api", [ws.dir], async () => {
     readyPath: "/ready",
   });
   await seed(memory.url, requests);
+  const bareDb = await startBareReference(api.databaseUrl);
   const servers = {
     ours: api,
+    ...(bareDb ? { bareDb } : {}),
     memory,
     express: await reference({ EXPRESS_FROM: join(ours.api, "package.json") }),
     http: await reference({}),
@@ -276,6 +292,18 @@ await section("api", [ws.dir], async () => {
     const read = await compare(servers, requests.read);
     const title = `API ${requests.read.name} (${SEEDED} items), ${CONNECTIONS} connections`;
     const { rps, p99 } = read;
+    if (bareDb) {
+      const ratio = rps("ours") / rps("bareDb");
+      row(
+        `${title}, PostgreSQL`,
+        "req/s",
+        rps("ours"),
+        ["bare Express 5 + pg", rps("bareDb")],
+        "≥ 0.85 ×",
+        ratio >= 0.85,
+      );
+      row("API p99 latency, PostgreSQL", "ms", p99("ours"), ["bare Express 5 + pg", p99("bareDb")]);
+    }
     row(
       `${title}, PostgreSQL`,
       "req/s",
@@ -312,7 +340,23 @@ await section("api", [ws.dir], async () => {
     );
 
     // The write, on the database and on the in-memory store: what storing costs (no lock, no count: one INSERT).
-    const write = await compare({ ours: api, memory }, requests.write);
+    const write = await compare({ ours: api, ...(bareDb ? { bareDb } : {}), memory }, requests.write);
+    if (bareDb) {
+      const ratio = write.rps("ours") / write.rps("bareDb");
+      const name = `API ${requests.write.name}, ${CONNECTIONS} connections, PostgreSQL`;
+      row(
+        name,
+        "req/s",
+        write.rps("ours"),
+        ["bare Express 5 + pg", write.rps("bareDb")],
+        "≥ 0.7 ×",
+        ratio >= 0.7,
+      );
+      row("API write p99 latency, PostgreSQL", "ms", write.p99("ours"), [
+        "bare Express 5 + pg",
+        write.p99("bareDb"),
+      ]);
+    }
     row(`API ${requests.write.name}, ${CONNECTIONS} connections, PostgreSQL`, "req/s", write.rps("ours"), [
       "in-memory store",
       write.rps("memory"),
@@ -336,7 +380,9 @@ await section("ssr", [ws.dir, bare], async () => {
   await seed(api.url, apiRequests);
   const webEnv = { WEB_HOST: "127.0.0.1", WEB_PORT: `${await freePort()}`, API_URL: api.url };
   const web = await startServer({ entry: ours.webEntry, env: webEnv, readyPath: "/ready" });
-  const refEnv = { HOSTNAME: "127.0.0.1", PORT: `${await freePort()}` };
+  // The bare page fetches the API's declared first-page read per request, as ours does: same data, same API.
+  const listUrl = `${api.url}${apiRequests.read.path}`;
+  const refEnv = { HOSTNAME: "127.0.0.1", PORT: `${await freePort()}`, LIST_URL: listUrl };
   const ref = await startServer({
     entry: join(bare, ".next/standalone/server.js"),
     env: refEnv,
@@ -345,8 +391,23 @@ await section("ssr", [ws.dir, bare], async () => {
   try {
     const { rps, p99, bad } = await compare({ ours: web, bare: ref }, page);
     const title = `web ${page.name}, ${CONNECTIONS} connections`;
-    row(title, "req/s", rps("ours"), ["bare Next page (no data)", rps("bare")]);
-    row("web p99 latency", "ms", p99("ours"), ["bare Next page (no data)", p99("bare")]);
+    const [rpsRatio, p99Ratio] = [rps("ours") / rps("bare"), p99("ours") / p99("bare")];
+    row(
+      title,
+      "req/s",
+      rps("ours"),
+      ["bare Next page (same list)", rps("bare")],
+      "≥ 0.85 ×",
+      rpsRatio >= 0.85,
+    );
+    row(
+      "web p99 latency",
+      "ms",
+      p99("ours"),
+      ["bare Next page (same list)", p99("bare")],
+      "≤ 1.2 ×",
+      p99Ratio <= 1.2,
+    );
     row("web errors + timeouts + non-2xx", "n", bad("ours"), ["-", undefined], "0", bad("ours") === 0);
   } finally {
     await Promise.all([web.stop(), ref.stop(), api.stop()]);

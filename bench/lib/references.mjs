@@ -1,7 +1,8 @@
 // What the bench measures ours against, in the same run: a bare one-page Next app of our catalog's versions
 // (built like apps/web for page weight and payload; `next dev` for the dev loop), a bare Express app bundled like
 // the API (payload), bare servers answering the API's JSON (throughput, in reference-server.mjs), and the API
-// itself on the tests' in-memory store (what PostgreSQL costs the same route).
+// itself on the tests' in-memory store (what PostgreSQL costs the same route). The like-for-like API reference,
+// bare Express + pg on the same database, knows the domain's SQL, so the app ships it: apps/api/bench/.
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -9,6 +10,23 @@ import { join } from "node:path";
 import { run } from "./measure.mjs";
 
 export const referenceServer = join(import.meta.dirname, "reference-server.mjs");
+
+// The bare page: dynamic like ours; with LIST_URL set (the ssr section: the API's declared read), it fetches that
+// JSON per request and renders the first array in it, one <li> per item; without it (dev loop, page weight),
+// just the heading. Generic on purpose: it knows no app's routes or fields.
+const BARE_PAGE = `export const dynamic = "force-dynamic";
+export default async function Page() {
+  const url = process.env.LIST_URL;
+  const body = url ? await (await fetch(url, { cache: "no-store" })).json() : {};
+  const items = Object.values(body).find(Array.isArray) ?? [];
+  return (
+    <main>
+      <h1>bare</h1>
+      <ul>{items.map((item, i) => <li key={i}>{JSON.stringify(item)}</li>)}</ul>
+    </main>
+  );
+}
+`;
 
 /** A one-page Next app (a dynamic page, like ours) in a temp dir; not installed yet. */
 export function createBareNext(versions) {
@@ -24,8 +42,7 @@ export function createBareNext(versions) {
     "next.config.mjs": 'export default { output: "standalone", images: { unoptimized: true } };\n',
     "app/layout.jsx":
       'export default function Layout({ children }) {\n  return <html lang="en"><body>{children}</body></html>;\n}\n',
-    "app/page.jsx":
-      'export const dynamic = "force-dynamic";\nexport default function Page() {\n  return <h1>bare</h1>;\n}\n',
+    "app/page.jsx": BARE_PAGE,
   };
   mkdirSync(join(dir, "app"));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
