@@ -1,6 +1,7 @@
 // parseEnv(): the API's schema on the shared rules (@repo/contracts/config tests the rules themselves).
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describeEnvDeclaredOnce } from "@repo/test-support/env-declared-once";
 import { EnvError, envSchema, parseEnv } from "../src/env.js";
 
 /** The EnvError parseEnv throws for `source` (fails the test when it does not throw). */
@@ -127,28 +128,8 @@ describe("parseEnv", () => {
   });
 });
 
-describe("each variable declared once: the schema is the source", () => {
-  const names = Object.keys(envSchema.shape).sort();
-  const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
-
-  it("turbo.json passes exactly the schema's variables to dev and start (NODE_ENV is global)", () => {
-    const turbo = JSON.parse(read("turbo.json")) as { tasks: Record<string, { passThroughEnv?: string[] }> };
-    const global = (JSON.parse(read("../../turbo.json")) as { globalEnv: string[] }).globalEnv;
-    const expected = names.filter((name) => !global.includes(name));
-    for (const task of ["dev", "start"])
-      expect([...(turbo.tasks[task]?.passThroughEnv ?? [])].sort(), task).toEqual(expected);
-  });
-
-  it(".env.example names every variable once, and what it sets are the defaults", () => {
-    const lines = read(".env.example").split("\n");
-    const declared = lines.flatMap((line) => /^(?:# )?([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
-    expect([...declared].sort()).toEqual(names);
-    const assigned = Object.fromEntries(
-      lines.flatMap((line) => {
-        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-        return match ? [[match[1]!, match[2]!]] : [];
-      }),
-    );
-    expect(parseEnv(assigned)).toEqual(parseEnv({}));
-  });
+describeEnvDeclaredOnce({
+  appDir: fileURLToPath(new URL("..", import.meta.url)),
+  names: Object.keys(envSchema.shape),
+  parse: parseEnv,
 });

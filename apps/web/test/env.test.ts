@@ -1,6 +1,7 @@
 // parseWebEnv(): the web's schema on the shared rules (@repo/contracts/config tests the rules themselves).
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describeEnvDeclaredOnce } from "@repo/test-support/env-declared-once";
 import { ConfigError, parseWebEnv, webEnvSchema } from "@/env";
 
 const defaults = {
@@ -54,26 +55,8 @@ describe("parseWebEnv", () => {
   });
 });
 
-describe("each variable declared once: the schema is the source", () => {
-  const names = Object.keys(webEnvSchema.shape).sort();
-  const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
-
-  it("turbo.json passes exactly the schema's variables to dev and start", () => {
-    const turbo = JSON.parse(read("turbo.json")) as { tasks: Record<string, { passThroughEnv?: string[] }> };
-    for (const task of ["dev", "start"])
-      expect([...(turbo.tasks[task]?.passThroughEnv ?? [])].sort(), task).toEqual(names);
-  });
-
-  it(".env.example names every variable once, and what it sets are the defaults", () => {
-    const lines = read(".env.example").split("\n");
-    const declared = lines.flatMap((line) => /^(?:# )?([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
-    expect([...declared].sort()).toEqual(names);
-    const assigned = Object.fromEntries(
-      lines.flatMap((line) => {
-        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-        return match ? [[match[1]!, match[2]!]] : [];
-      }),
-    );
-    expect(parseWebEnv(assigned)).toEqual(parseWebEnv({}));
-  });
+describeEnvDeclaredOnce({
+  appDir: fileURLToPath(new URL("..", import.meta.url)),
+  names: Object.keys(webEnvSchema.shape),
+  parse: parseWebEnv,
 });
