@@ -7,7 +7,9 @@
 //     server/server-reference-manifest.*): their values are blanked;
 //   - the Server Action ids, which that key salts (build/swc/options.js `hashSalt: serverReferenceHashSalt`): each
 //     becomes the action's file and export name, read from server/server-reference-manifest.json;
-//   - the client chunks that carry those ids, whose content-hashed names therefore differ: a file only in one tree
+//   - the client chunks that carry those ids, whose content-hashed names therefore differ, and whose minified names
+//     may differ too (the minifier's choice follows the ids' characters): paired by directory and the actions they
+//     name, not compared byte for byte; every other file only in one tree
 //     is paired with a file only in the other of the same directory and the same normalised content, and the pair's
 //     names count as one (repeated until nothing new pairs, since a renamed chunk's name appears in other files);
 //   - the `fileHashes`/`entryHash` of output-tracing files (*.nft.json): hashes of files compared here directly.
@@ -80,6 +82,25 @@ function normalised(path, raw, side, extra = []) {
   return text;
 }
 
+/** The actions a file names, by their build-independent names, in order. */
+const actionsIn = (raw, side) =>
+  [...ids[side]]
+    .filter(([id]) => raw.includes(id))
+    .map(([, name]) => name)
+    .sort();
+/**
+ * Two minified client chunks (under .next/static) that name the same Server Actions: the minifier's short names
+ * follow the characters of the salted ids, so beyond the ids their code may differ too; they count as the same
+ * chunk of two builds, not compared byte for byte.
+ */
+function saltedClientChunks(p, q) {
+  const a = left_.get(p);
+  const b = right_.get(q);
+  if (a?.type !== "file" || b?.type !== "file" || !/(^|\/)\.next\/static\//.test(p)) return false;
+  const names = actionsIn(a.raw, 0);
+  return names.length > 0 && JSON.stringify(names) === JSON.stringify(actionsIn(b.raw, 1));
+}
+
 const pathOnLeft = (path) =>
   join(dirname(path), renamed.get(basename(path)) ?? basename(path)).replace(/^\.\//, "");
 /** `extra`: renames to assume on the right-hand side for this one comparison. */
@@ -106,11 +127,12 @@ for (let grew = true; grew;) {
   grew = false;
   const onlyLeft = onlyOnLeft();
   for (const q of onlyOnRight()) {
-    const match = onlyLeft.find(
-      (p) =>
-        dirname(p) === dirname(q) &&
-        digest(left_, 0, p) === digest(right_, 1, q, [[basename(q), basename(p)]]),
-    );
+    const match =
+      onlyLeft.find(
+        (p) =>
+          dirname(p) === dirname(q) &&
+          digest(left_, 0, p) === digest(right_, 1, q, [[basename(q), basename(p)]]),
+      ) ?? onlyLeft.find((p) => dirname(p) === dirname(q) && saltedClientChunks(p, q));
     if (match) {
       renamed.set(basename(q), basename(match));
       grew = true;
@@ -125,7 +147,8 @@ for (const path of new Set([...left_.keys(), ...rightByLeftPath.keys()])) {
   const q = rightByLeftPath.get(path);
   if (!left_.has(path)) problems.push(`only in ${right}: ${q}`);
   else if (q === undefined) problems.push(`only in ${left}: ${path}`);
-  else if (digest(left_, 0, path) !== digest(right_, 1, q)) problems.push(`differs: ${path}`);
+  else if (digest(left_, 0, path) !== digest(right_, 1, q) && !saltedClientChunks(path, q))
+    problems.push(`differs: ${path}`);
   else if (q !== path || left_.get(path).raw !== right_.get(q).raw)
     touched.push(q === path ? path : `${path} (${basename(q)})`);
 }
