@@ -137,7 +137,7 @@ in
       # pnpm (like corepack) honours this: a packageManager pin for another version never stops a command.
       COREPACK_ENABLE_STRICT = "0";
     }
-    # The e2e tests' browser (packages/test-support/index.mjs defaults to Debian's /usr/bin/chromium).
+    # The e2e tests' browser (tooling/test-support/index.mjs defaults to Debian's /usr/bin/chromium).
     // lib.optionalAttrs (ci && isLinux) { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
     // {
       DEV_POSTGRES_PORT = toString postgres.port;

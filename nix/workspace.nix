@@ -31,6 +31,7 @@ let
     ".npmrc"
     "apps"
     "packages"
+    "tooling"
   ];
   leftovers = [
     "node_modules"

@@ -29,7 +29,7 @@ const resourcesByKind = {
   next: { requests: { cpu: "250m", memory: "768Mi" }, limits: { memory: "1536Mi" } },
 };
 
-// The drain (packages/contracts/src/server.ts): on SIGTERM, /ready answers 503 for SHUTDOWN_DELAY_MS while the
+// The drain (packages/server/src/guard.ts): on SIGTERM, /ready answers 503 for SHUTDOWN_DELAY_MS while the
 // app keeps serving, then requests in flight get SHUTDOWN_TIMEOUT_MS. The delay outlasts the readiness probe's
 // notice (period × failureThreshold = 10 s) and the endpoint removal reaching every node and ingress; the
 // kubelet's grace period outlasts both phases, so SIGKILL never cuts a drain.

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { postgresLeftovers } from "../packages/test-support/leftovers.mjs";
+import { postgresLeftovers } from "../tooling/test-support/leftovers.mjs";
 
 const root = join(import.meta.dirname, "..");
 const only = process.argv.slice(2); // e.g. `pnpm verify shipping nix` runs just those steps

@@ -77,7 +77,7 @@ export PG_TEST_RUN
 # t_no_postgres_left: a case that fails when the suite left a PostgreSQL server or cluster directory behind.
 t_no_postgres_left() {
   t "left no PostgreSQL server or pg-test-* directory behind" \
-    node "$T_LIB_ROOT/packages/test-support/leftovers.mjs" --run "$PG_TEST_RUN"
+    node "$T_LIB_ROOT/tooling/test-support/leftovers.mjs" --run "$PG_TEST_RUN"
 }
 
 t_summary() {

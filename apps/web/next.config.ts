@@ -18,6 +18,7 @@ function sourceHash(): string {
     "apps/web/public",
     "packages/ui/src",
     "packages/contracts/src",
+    "packages/server/src",
     "packages/db/src",
   ];
   const files = [
@@ -25,6 +26,7 @@ function sourceHash(): string {
     "apps/web/package.json",
     "packages/ui/package.json",
     "packages/contracts/package.json",
+    "packages/server/package.json",
     "packages/db/package.json",
     "apps/web/start.mjs",
     "pnpm-lock.yaml",
@@ -51,7 +53,7 @@ const config: NextConfig = {
   // Trace from the repo root so workspace packages (@repo/ui) and pnpm's store layout are included.
   outputFileTracingRoot: repoRoot,
   // The workspace packages ship TypeScript source; Next compiles them like the app's own.
-  transpilePackages: ["@repo/ui", "@repo/contracts", "@repo/db"],
+  transpilePackages: ["@repo/ui", "@repo/contracts", "@repo/server", "@repo/db"],
   // No sharp in the image (it is 18 MB): serve images as they are.
   images: { unoptimized: true },
   poweredByHeader: false,

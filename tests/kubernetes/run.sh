@@ -42,7 +42,7 @@ cleanup() {
     podman_private pod rm -f -a >/dev/null 2>&1 || true
     rm -rf "$PLAY_RUNROOT"
   fi
-  node "$ROOT/packages/test-support/postgres-cli.mjs" stop "$WORK/postgres" >/dev/null 2>&1 || true
+  node "$ROOT/tooling/test-support/postgres-cli.mjs" stop "$WORK/postgres" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -396,7 +396,7 @@ t "play: the web and API images load" bash -c "
 # The database: a throwaway PostgreSQL cluster on 127.0.0.1 (Debian's server binaries make no image); its URL
 # reaches the API through the Secret the manifests reference, as a podman secret (podman 4.3 reads it as a JSON
 # object of base64 values), given on stdin.
-if ! DATABASE_URL=$(node "$ROOT/packages/test-support/postgres-cli.mjs" start "$WORK/postgres" --owner $$ 2>"$WORK/postgres.err"); then
+if ! DATABASE_URL=$(node "$ROOT/tooling/test-support/postgres-cli.mjs" start "$WORK/postgres" --owner $$ 2>"$WORK/postgres.err"); then
   tail -n 5 "$WORK/postgres.err"
   t_unavailable "podman kube play: PostgreSQL for the API"
   t_summary
@@ -406,7 +406,7 @@ DATABASE_URL=$DATABASE_URL node -e '
   process.stdout.write(JSON.stringify({ DATABASE_URL: Buffer.from(process.env.DATABASE_URL).toString("base64") }))' |
   podman_private secret create api-database - >/dev/null
 
-free_port() { node -e 'import(process.argv[1]).then(async (m) => console.log(await m.freePort()))' "$ROOT/packages/test-support/index.mjs"; }
+free_port() { node -e 'import(process.argv[1]).then(async (m) => console.log(await m.freePort()))' "$ROOT/tooling/test-support/index.mjs"; }
 API_PORT=$(free_port)
 WEB_PORT=$(free_port)
 node "$HERE/for-podman.mjs" "$WORK/staging.yaml" "{\"api\": $API_PORT, \"web\": $WEB_PORT}" >"$WORK/play.yaml"

@@ -84,7 +84,7 @@ is_next() { jq -e --arg s "$system" --arg a "$1" '.[$s][$a].cacheDir != null' "$
 writable_paths() {
   local s=$1 d app
   echo "$s/node_modules"
-  for d in "$s"/apps/* "$s"/packages/*; do [ -f "$d/package.json" ] && echo "$d/node_modules"; done
+  for d in "$s"/apps/* "$s"/packages/* "$s"/tooling/*; do [ -f "$d/package.json" ] && echo "$d/node_modules"; done
   for app in "${apps[@]}"; do
     if is_next "$app"; then echo "$s/apps/$app/.next"; else echo "$s/apps/$app/dist"; fi
   done

@@ -217,11 +217,11 @@ build_source() { # an allowlist: the workspace the builds read, nothing else
   local src top
   src=$(jq -r '.["x86_64-linux"]["pnpm-deps"].src' "$P")
   for f in package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc apps/web/package.json apps/web/next.config.ts \
-    apps/api/package.json apps/api/build.mjs packages/ui/package.json packages/typescript-config/package.json; do
+    apps/api/package.json apps/api/build.mjs packages/ui/package.json tooling/typescript-config/package.json; do
     [ -e "$src/$f" ] || { echo "build source lacks $f"; return 1; }
   done
   top=$(cd "$src" && find . -mindepth 1 -maxdepth 1 | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')
-  [ "$top" = ".npmrc apps package.json packages pnpm-lock.yaml pnpm-workspace.yaml " ] || { echo "top level of the build source: $top"; return 1; }
+  [ "$top" = ".npmrc apps package.json packages pnpm-lock.yaml pnpm-workspace.yaml tooling " ] || { echo "top level of the build source: $top"; return 1; }
   for f in apps/web/.envrc apps/web/node_modules apps/web/.next apps/api/dist packages/ui/node_modules; do
     [ ! -e "$src/$f" ] || { echo "build source has $f (edits to it would rebuild the apps)"; return 1; }
   done

@@ -12,7 +12,7 @@
 # the image's Cmd, node swapped for NODE and the store path for the rehearsal's tree. The trees are
 # root-owned and read-only; only /tmp and the web's cache directory (a tmpfs here, owned by the image
 # user as fakeRootCommands makes it) are writable. The API's image needs a database: a throwaway PostgreSQL
-# cluster inside the namespace (packages/test-support/postgres-cli.mjs) gives it DATABASE_URL.
+# cluster inside the namespace (tooling/test-support/postgres-cli.mjs) gives it DATABASE_URL.
 set -euo pipefail
 node=$1 web=$2 api=$3 images=$4 logs=$5
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,7 +20,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ip link set lo up
 
 pg_dir=$(mktemp -d)
-database_url=$("$node" "$root/packages/test-support/postgres-cli.mjs" start "$pg_dir") || {
+database_url=$("$node" "$root/tooling/test-support/postgres-cli.mjs" start "$pg_dir") || {
   echo "could not start PostgreSQL for the API"
   exit 1
 }
@@ -35,7 +35,7 @@ chmod 0700 "$cache_dir"
 pids=()
 stop_all() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  "$node" "$root/packages/test-support/postgres-cli.mjs" stop "$pg_dir" >/dev/null 2>&1 || true
+  "$node" "$root/tooling/test-support/postgres-cli.mjs" stop "$pg_dir" >/dev/null 2>&1 || true
 }
 trap stop_all EXIT
 

@@ -12,7 +12,7 @@
 # /var/tmp/nix-sample-test-cache), or, when the suite runs alone, from `pnpm build` output laid out as
 # nix/next-app.nix and nix/node-app.nix install it; with nix/apps.nix read by nix-instantiate and the `node` on
 # PATH (Node.js 22) standing in for nodejs-slim. The API image gets DATABASE_URL (smoke-image.sh --env)
-# of a throwaway PostgreSQL cluster on 127.0.0.1 (packages/test-support/postgres-cli.mjs; the containers share the
+# of a throwaway PostgreSQL cluster on 127.0.0.1 (tooling/test-support/postgres-cli.mjs; the containers share the
 # host network). Needs root (image layers owned by the app user), podman, runc, docker-registry, skopeo,
 # nix-instantiate, node, jq, curl, ss, and PostgreSQL's initdb and pg_ctl.
 set -euo pipefail
@@ -43,7 +43,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-smoke-tests.XXXXXX")
 SAMPLER_PID=
 cleanup() {
   [ -z "$SAMPLER_PID" ] || kill "$SAMPLER_PID" 2>/dev/null || true
-  node "$ROOT/packages/test-support/postgres-cli.mjs" stop "$WORK/postgres" >/dev/null 2>&1 || true
+  node "$ROOT/tooling/test-support/postgres-cli.mjs" stop "$WORK/postgres" >/dev/null 2>&1 || true
   stop_local_registries
   rm -rf "$WORK"
 }
@@ -168,7 +168,7 @@ tar -cf "$I/not-docker.tar" -C "$HERE" fixture-app.mjs
 # The API image refuses to start without a database (NODE_ENV=production): give it one, by name only (--env
 # DATABASE_URL reads the value from the environment, as a password would be passed). --owner: if this suite dies
 # without its EXIT trap (SIGKILL), a reaper stops the cluster and removes it.
-if ! DATABASE_URL=$(node "$ROOT/packages/test-support/postgres-cli.mjs" start "$WORK/postgres" --owner $$ 2>"$WORK/postgres.err"); then
+if ! DATABASE_URL=$(node "$ROOT/tooling/test-support/postgres-cli.mjs" start "$WORK/postgres" --owner $$ 2>"$WORK/postgres.err"); then
   t_unavailable "smoke: PostgreSQL for the API image ($(tail -n 1 "$WORK/postgres.err"))"
   DATABASE_URL=postgres://app@127.0.0.1:1/none
 fi

@@ -3,7 +3,7 @@
 import cors from "cors";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import helmet from "helmet";
-import { integer } from "@repo/contracts/config";
+import { integer } from "@repo/server/config";
 import { validationProblem } from "@repo/contracts/http";
 import { noteInput } from "@repo/db/schema";
 import { z } from "zod";

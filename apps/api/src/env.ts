@@ -1,5 +1,5 @@
 // The API's configuration: every environment variable it reads, parsed and validated once, at boot, on the rules
-// both apps share (@repo/contracts/config: "" means unset, ports are plain digits, WEB_ORIGIN is one origin).
+// both apps share (@repo/server/config: "" means unset, ports are plain digits, WEB_ORIGIN is one origin).
 // Everything else imports `Env`; eslint bans raw `process.env` outside this file and index.ts.
 import {
   ConfigError,
@@ -12,7 +12,7 @@ import {
   port,
   postgresUrl,
   serverLifecycle,
-} from "@repo/contracts/config";
+} from "@repo/server/config";
 import { z } from "zod";
 
 export const envSchema = z

@@ -1,11 +1,7 @@
-// Entry point (tsx in dev, dist/index.mjs in production): validate config, then serve.
-import { EnvError, loadEnv } from "./env.js";
+// Entry point (tsx in dev, dist/index.mjs in production): validate config (a bad variable exits 1 naming every
+// one, before anything listens), then serve.
+import { configOrExit } from "@repo/server/guard";
+import { loadEnv } from "./env.js";
 import { startServer } from "./server.js";
 
-try {
-  startServer(loadEnv());
-} catch (err) {
-  if (!(err instanceof EnvError)) throw err;
-  process.stderr.write(`api: ${err.message}\n`);
-  process.exit(1);
-}
+startServer(configOrExit("api", loadEnv));

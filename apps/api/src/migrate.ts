@@ -1,18 +1,12 @@
 // Applies the migrations and exits: dist/migrate.mjs in the runtime tree (a pre-deploy job: `node migrate.mjs` with
 // DATABASE_URL set), `pnpm --filter api db:migrate` in development (DATABASE_URL's server, else the PGlite dir).
 // The server applies them at start too; both take the same advisory lock, so running both is safe.
-import { EnvError, loadEnv } from "./env.js";
+import { configOrExit } from "@repo/server/guard";
+import { loadEnv } from "./env.js";
 import { createLogger } from "./logger.js";
 import { openConnection } from "./db/connection.js";
 
-let env;
-try {
-  env = loadEnv();
-} catch (err) {
-  if (!(err instanceof EnvError)) throw err;
-  process.stderr.write(`api migrate: ${err.message}\n`);
-  process.exit(1);
-}
+const env = configOrExit("api migrate", loadEnv);
 const logger = createLogger(env.LOG_LEVEL);
 const connection = await openConnection(env, logger)();
 try {

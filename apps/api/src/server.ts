@@ -1,10 +1,10 @@
 // Runs the app as a process: listens with the configured timeouts and, on SIGTERM, SIGINT or SIGHUP, drains
-// (@repo/contracts/server: /ready turns 503, the listener closes after SHUTDOWN_DELAY_MS, idle connections close at
+// (@repo/server/guard: /ready turns 503, the listener closes after SHUTDOWN_DELAY_MS, idle connections close at
 // once, requests in flight finish, the database pool closes, exit 0). A listen error prints one line and exits 1.
 // The database connects and migrates in the background: the API listens at once, /ready says when notes work.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createGuard, onSignals, serverOptions, type Log } from "@repo/contracts/server";
+import { createGuard, onSignals, serverOptions, type Log } from "@repo/server/guard";
 import { createApp, type Readiness } from "./app.js";
 import type { Env } from "./env.js";
 import { createLogger } from "./logger.js";

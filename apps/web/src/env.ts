@@ -1,4 +1,4 @@
-// The web server's configuration: one schema on the rules both apps share (@repo/contracts/config), parsed once at
+// The web server's configuration: one schema on the rules both apps share (@repo/server/config), parsed once at
 // boot. start.mjs (bundled with it at build time) checks it before listening; instrumentation.ts checks it when
 // `next dev` starts; the app reads the parsed value. eslint bans raw `process.env` outside this file and start.mjs.
 import {
@@ -10,7 +10,7 @@ import {
   parseConfig,
   port,
   serverLifecycle,
-} from "@repo/contracts/config";
+} from "@repo/server/config";
 import { z } from "zod";
 
 export const webEnvSchema = z

@@ -1,4 +1,4 @@
-// parseWebEnv(): the web's schema on the shared rules (@repo/contracts/config tests the rules themselves).
+// parseWebEnv(): the web's schema on the shared rules (@repo/server/config tests the rules themselves).
 import { describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { describeEnvDeclaredOnce } from "@repo/test-support/env-declared-once";

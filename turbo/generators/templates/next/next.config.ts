@@ -6,7 +6,10 @@ import type { NextConfig } from "next";
 const appDir = import.meta.dirname;
 const repoRoot = join(appDir, "../..");
 
-/** The build ID is a hash of the app's sources, not Next's random default: the same sources give the same image. */
+/**
+ * The build ID is a hash of the sources the build reads (the app's and @repo/server's), not
+ * Next's random default: the same sources give the same image.
+ */
 function sourceHash(): string {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -14,6 +17,7 @@ function sourceHash(): string {
     );
   const files = [
     ...walk(join(appDir, "src")),
+    ...walk(join(repoRoot, "packages/server/src")),
     join(appDir, "package.json"),
     join(appDir, "start.mjs"),
     join(repoRoot, "pnpm-lock.yaml"),
@@ -29,8 +33,8 @@ const config: NextConfig = {
   output: "standalone",
   // Trace from the repo root so workspace packages and pnpm's store layout are included.
   outputFileTracingRoot: repoRoot,
-  // @repo/contracts ships TypeScript source; Next compiles it like the app's own.
-  transpilePackages: ["@repo/contracts"],
+  // @repo/server ships TypeScript source; Next compiles it like the app's own.
+  transpilePackages: ["@repo/server"],
   images: { unoptimized: true },
   poweredByHeader: false,
   reactStrictMode: true,

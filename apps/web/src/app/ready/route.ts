@@ -1,6 +1,6 @@
 // Readiness, like the API's: 503 while the server drains (after a signal) or while the API doesn't answer its own
 // /ready, so a load balancer sends visitors elsewhere instead of to an error panel.
-import { isDraining } from "@repo/contracts/server";
+import { isDraining } from "@repo/server/guard";
 import { apiReady } from "@/lib/api";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 // The HTTP handler: GET /health (the process answers), GET /ready (503 once it drains), 404 for the rest.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isDraining } from "@repo/contracts/server";
+import { isDraining } from "@repo/server/guard";
 
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));

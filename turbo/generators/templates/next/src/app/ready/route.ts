@@ -1,5 +1,5 @@
 // Readiness: 503 while the server drains (after a signal), so a load balancer sends visitors elsewhere.
-import { isDraining } from "@repo/contracts/server";
+import { isDraining } from "@repo/server/guard";
 
 export const dynamic = "force-dynamic";
 

@@ -8,12 +8,12 @@
 //   drain would leave unanswered (createGuard says how).
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import type { Lifecycle } from "./config.js";
+import { ConfigError, type Lifecycle } from "./config";
 
 export type Log = (level: "info" | "error", message: string) => void;
 
 /** Set while the process drains; the web's /ready route reads it (Next gives route handlers no server object). */
-const draining = Symbol.for("@repo/contracts/server:draining");
+const draining = Symbol.for("@repo/server/guard:draining");
 
 export function isDraining(): boolean {
   return (globalThis as Record<symbol, unknown>)[draining] === true;
@@ -201,5 +201,19 @@ export function onSignals(guarded: Guarded, { log }: { log: Log }) {
       received = signal;
       guarded.shutdown(signal);
     });
+  }
+}
+
+/**
+ * Parses the configuration before anything listens: a bad variable prints one line naming every bad variable
+ * (`<name>: invalid configuration: …`) and exits 1. Any other error is not a configuration error: it is thrown.
+ */
+export function configOrExit<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${name}: ${err.message}\n`);
+    return exit(1);
   }
 }

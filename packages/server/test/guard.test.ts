@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createGuard } from "../src/server.js";
+import { createGuard } from "../src/guard.js";
 
 const lifecycle = {
   HEADERS_TIMEOUT_MS: 10_000,

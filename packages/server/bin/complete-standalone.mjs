@@ -1,12 +1,20 @@
-// After `next build`: make .next/standalone a complete runtime tree. Next leaves out the static assets and public/;
-// copy them in and bundle start.mjs beside server.js, so `node .next/standalone/apps/<name>/start.mjs` serves the
-// whole site and the Nix build copies one directory.
+#!/usr/bin/env node
+// `complete-standalone`, run in a Next app's directory after `next build` (its build script: `next build &&
+// complete-standalone`): make .next/standalone a complete runtime tree. Next leaves out the static assets and
+// public/ (it expects a CDN to serve them) and knows nothing of the app's start.mjs: copy the first two in and
+// bundle start.mjs (with @repo/server and the app's env.ts) beside server.js, so
+// `node .next/standalone/apps/<name>/start.mjs` serves the whole site and the Nix build copies one directory.
 import { cpSync, existsSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
 
-const app = join(import.meta.dirname, "..");
+const app = process.cwd();
+// Next mirrors the workspace under .next/standalone (outputFileTracingRoot is the repository root).
 const target = join(app, ".next/standalone", relative(join(app, "../.."), app));
+if (!existsSync(join(app, "start.mjs"))) {
+  console.error(`complete-standalone: no start.mjs in ${app}; run it in a Next app's directory`);
+  process.exit(1);
+}
 if (!existsSync(join(target, "server.js"))) {
   console.error(`complete-standalone: ${target}/server.js is missing; is output: "standalone" set?`);
   process.exit(1);
@@ -25,6 +33,7 @@ await build({
   platform: "node",
   target: "node22",
   format: "esm",
+  // Next's server stays Next's: loaded at run time from the standalone tree.
   external: ["./server.js"],
   legalComments: "none",
   logLevel: "warning",
