@@ -222,6 +222,7 @@ export function ensureBuilt() {
   const sources = [
     join(apiDir, "src"),
     join(paths.repoRoot, "packages/contracts/src"),
+    join(paths.repoRoot, "packages/server/src"),
     join(paths.repoRoot, "packages/db/src"),
   ].flatMap(filesUnder);
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
