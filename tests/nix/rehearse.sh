@@ -90,6 +90,17 @@ writable_paths() {
   done
 }
 
+# The files workspace packages declare as bins (package.json "bin": a path or a name → path map).
+workspace_bins() {
+  local s=$1 d
+  for d in "$s"/apps/* "$s"/packages/* "$s"/tooling/*; do
+    [ -f "$d/package.json" ] || continue
+    jq -r '.bin // empty | if type == "string" then . else .[] end' "$d/package.json" | while IFS= read -r f; do
+      if [ -f "$d/$f" ]; then echo "$d/$f"; fi
+    done
+  done
+}
+
 step_build() {
   local n=$1 b="$WORK/build" # one fixed path for every round, as Nix builds in /build/<project>-source
   rm -rf "$b" "$WORK/round$n"
@@ -104,6 +115,11 @@ step_build() {
     mkdir -p "$p"
     chown "$build_uid:$build_uid" "$p"
   done < <(writable_paths "$b/source")
+  # pnpm install chmods every workspace package's bin target to 0755 (fixBin in pnpm's link-bins), which only
+  # the file's owner may: in Nix the build user owns its unpacked copy of the source, so give it those files.
+  while read -r p; do
+    chown "$build_uid:$build_uid" "$p"
+  done < <(workspace_bins "$b/source")
   for p in "${apps[@]}"; do
     if is_next "$p"; then
       touch "$b/source/apps/$p/next-env.d.ts"
