@@ -104,8 +104,10 @@ describe("against a real API", () => {
     const statuses: Record<string, string> = {};
     for (const [name, request, total, chunked] of cases)
       statuses[name] = (await upload(web.url, request, total, chunked)).status.split(" ")[1]!;
+    // Holding any one of the large bodies would add at least 64 MiB. What the refusals cost, garbage the collector
+    // hasn't returned yet included, measured 27-33 MiB: the bound sits between the two.
     const grown = rssBytes(web.pid!) - before;
-    expect(grown, `RSS grew by ${(grown / MB).toFixed(1)} MiB`).toBeLessThan(32 * MB);
+    expect(grown, `RSS grew by ${(grown / MB).toFixed(1)} MiB`).toBeLessThan(48 * MB);
     for (const [name, , , , status] of cases) expect(statuses[name], name).toBe(String(status));
     expect(await count()).toBe(0); // a new, empty database: nothing was created
     // Still serving.
