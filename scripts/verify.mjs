@@ -7,12 +7,17 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { postgresLeftovers } from "../tooling/test-support/leftovers.mjs";
 
 const root = join(import.meta.dirname, "..");
 const only = process.argv.slice(2); // e.g. `pnpm verify shipping nix` runs just those steps
 
-const workspaces = ["apps", "packages"].flatMap((dir) =>
+// Every workspace package's directory, from pnpm-workspace.yaml's `<dir>/*` globs (apps, packages, tooling).
+const workspaceDirs = parse(readFileSync(join(root, "pnpm-workspace.yaml"), "utf8"))
+  .packages.map((glob) => glob.replace(/\/\*$/, ""))
+  .filter((dir) => existsSync(join(root, dir)));
+const workspaces = workspaceDirs.flatMap((dir) =>
   readdirSync(join(root, dir), { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => join(root, dir, e.name)),
