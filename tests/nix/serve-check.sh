@@ -19,8 +19,17 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 ip link set lo up
 
+# Everything started here is stopped on exit, whichever line fails; the cluster also has a reaper (--owner),
+# so it goes even if this script is killed.
+pids=()
 pg_dir=$(mktemp -d)
-database_url=$("$node" "$root/tooling/test-support/postgres-cli.mjs" start "$pg_dir") || {
+stop_all() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  "$node" "$root/tooling/test-support/postgres-cli.mjs" stop "$pg_dir" >/dev/null 2>&1 || true
+  rm -rf "$pg_dir"
+}
+trap stop_all EXIT
+database_url=$("$node" "$root/tooling/test-support/postgres-cli.mjs" start "$pg_dir" --owner $$) || {
   echo "could not start PostgreSQL for the API"
   exit 1
 }
@@ -31,13 +40,6 @@ mount -t tmpfs -o mode=0755 tmpfs "$(dirname "$cache_dir")"
 mkdir -p "$cache_dir"
 chown "$user" "$cache_dir"
 chmod 0700 "$cache_dir"
-
-pids=()
-stop_all() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  "$node" "$root/tooling/test-support/postgres-cli.mjs" stop "$pg_dir" >/dev/null 2>&1 || true
-}
-trap stop_all EXIT
 
 started=
 start() { # start NAME TREE [bare]: sets $started to the server's pid; bare = no environment at all
