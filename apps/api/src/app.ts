@@ -75,18 +75,21 @@ export function createApp({
   app.use(helmet());
   app.use(cors({ origin: webOrigin }));
 
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const path = req.originalUrl.split("?")[0];
-      logger.info(
-        { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
-        "request",
-      );
+  // One line per request at level info. Below it the request isn't timed at all: under load, timing every
+  // request for a line nobody writes cost up to a tenth of the API's throughput (docs/BENCHMARKS.md).
+  if (logger.isLevelEnabled("info"))
+    app.use((req, res, next) => {
+      const started = process.hrtime.bigint();
+      res.on("finish", () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const path = req.originalUrl.split("?")[0];
+        logger.info(
+          { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
+          "request",
+        );
+      });
+      next();
     });
-    next();
-  });
 
   // Liveness: the process answers. It never looks at the database, so an outage never gets the API restarted.
   app.get("/health", (_req, res) => {

@@ -367,3 +367,30 @@ describe("unexpected errors", () => {
     expect(JSON.stringify(logged)).toContain("hunter2");
   });
 });
+
+describe("request log", () => {
+  const lines = (level: string) => {
+    type Line = { msg?: string; method?: string; path?: string; status?: number; ms?: unknown };
+    const logged: Line[] = [];
+    const logger = pino({ level }, { write: (line: string) => void logged.push(JSON.parse(line) as Line) });
+    return { logged, app: testApp({ store: new MemoryNoteStore(), logger }) };
+  };
+
+  it("at info: one line per request, with method, path (no query), status and duration", async () => {
+    const { logged, app } = lines("info");
+    await request(app).get("/notes?limit=5");
+    await request(app).get("/nope");
+    const requests = logged.filter((line) => line.msg === "request");
+    expect(requests.map(({ method, path, status }) => ({ method, path, status }))).toEqual([
+      { method: "GET", path: "/notes", status: 200 },
+      { method: "GET", path: "/nope", status: 404 },
+    ]);
+    expect(requests.every((line) => typeof line.ms === "number")).toBe(true);
+  });
+
+  it("below info: no request lines", async () => {
+    const { logged, app } = lines("warn");
+    await request(app).get("/notes");
+    expect(logged.filter((line) => line.msg === "request")).toEqual([]);
+  });
+});
