@@ -1,7 +1,8 @@
+import { Button } from "@repo/ui/button";
 import { Card } from "@repo/ui/card";
 import Link from "next/link";
 import { ApiError, listNotes, UNAVAILABLE, type NotePage } from "@/lib/api";
-import { DeleteNoteButton } from "./DeleteNoteButton";
+import { DeleteNotesForm } from "./DeleteNotesForm";
 import { NoteForm } from "./NoteForm";
 
 // Rendered per request, from what the API says now (API_URL is read at run time, not baked into the build).
@@ -56,18 +57,28 @@ export default async function Home({
         ) : notes.length === 0 ? (
           <p>No notes yet.</p>
         ) : (
-          <ul data-testid="notes">
-            {notes.map((note) => (
-              <li
-                key={note.id}
-                data-note-id={note.id}
-                style={{ display: "flex", gap: "0.5rem", alignItems: "center", marginBottom: "0.25rem" }}
-              >
-                <span style={{ flex: 1 }}>{note.text}</span>
-                <DeleteNoteButton id={note.id} text={note.text} />
-              </li>
-            ))}
-          </ul>
+          <DeleteNotesForm>
+            <ul data-testid="notes">
+              {notes.map((note) => (
+                <li
+                  key={note.id}
+                  data-note-id={note.id}
+                  style={{ display: "flex", gap: "0.5rem", alignItems: "center", marginBottom: "0.25rem" }}
+                >
+                  <span style={{ flex: 1 }}>{note.text}</span>
+                  <Button
+                    type="submit"
+                    name="id"
+                    value={note.id}
+                    variant="secondary"
+                    aria-label={`Delete note: ${note.text}`}
+                  >
+                    Delete
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          </DeleteNotesForm>
         )}
       </Card>
       <NoteForm />
