@@ -6,7 +6,8 @@
 //   - the preview-mode id and keys and the Server Actions key (prerender-manifest.json, server/preview-props.json,
 //     server/server-reference-manifest.*): their values are blanked;
 //   - the Server Action ids, which that key salts (build/swc/options.js `hashSalt: serverReferenceHashSalt`): each
-//     becomes the action's file and export name, read from server/server-reference-manifest.json;
+//     becomes the action's file and export name, read from server/server-reference-manifest.json, and a server
+//     chunk's list of a page's actions, ordered by those ids, is compared as a set;
 //   - the client chunks that carry those ids, whose content-hashed names therefore differ, and whose minified names
 //     may differ too (the minifier's choice follows the ids' characters): paired by directory and the actions they
 //     name, not compared byte for byte; every other file only in one tree
@@ -68,9 +69,15 @@ const right_ = entries(right);
 const ids = [actionNames(left_), actionNames(right_)];
 const renamed = new Map(); // a right-hand basename -> the left-hand one it pairs with
 
+const actionExport = /"<action [^"]*>",0,[\w$]+/g;
+const actionExportList = /"<action [^"]*>",0,[\w$]+(?:,"<action [^"]*>",0,[\w$]+)+/g;
+
 function normalised(path, raw, side, extra = []) {
   let text = raw.replace(secretKeys, "$1<per-build secret>");
   for (const [id, name] of ids[side]) text = text.replaceAll(id, name);
+  // Turbopack's server-actions loader exports a page's actions in the order of their salted ids: compare the
+  // list as a set (`.s(["<action a>",0,x,"<action b>",0,y])`, minified).
+  text = text.replace(actionExportList, (list) => list.match(actionExport).sort().join(","));
   if (side === 1) for (const [from, to] of [...renamed, ...extra]) text = text.replaceAll(from, to);
   if (path.endsWith(".nft.json")) {
     const trace = JSON.parse(text);
