@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GNU tar and zstd at the versions nixpkgs' fetchPnpmDeps uses (nix/fetcher-tools.json), for
+# GNU tar and zstd at the versions nixpkgs' fetchPnpmDeps uses (proof/nix/fetcher-tools.json), for
 # `scripts/update-pnpm-hash.sh --replay` on a Debian 12 machine, whose own tar 1.34 and zstd 1.5.4 write
 # other bytes. Both come from Debian trixie through a private apt configuration (`apt-get download` +
 # `dpkg-deb -x` into .tools/replay/); nothing is installed system-wide.
@@ -15,8 +15,8 @@ root=$PWD
 dir=$root/.tools/replay
 log() { printf 'replay-tools: %s\n' "$*" >&2; }
 
-want_tar=$(jq -r .tar nix/fetcher-tools.json)
-want_zstd=$(jq -r .zstd nix/fetcher-tools.json)
+want_tar=$(jq -r .tar proof/nix/fetcher-tools.json)
+want_zstd=$(jq -r .zstd proof/nix/fetcher-tools.json)
 
 # The upstream version each tool reports (a Debian point release may change the package revision only).
 tar_version() { "$1" --version 2>/dev/null | sed -n '1s/^tar (GNU tar) \([0-9.]*\)$/\1/p'; }
@@ -66,7 +66,7 @@ SH
   rm -rf "$dir/apt" "$dir/debs"
   if ! ready; then
     log "got tar '$(tar_version "$dir/bin/tar")' and zstd '$(zstd_version "$dir/bin/zstd")'; want $want_tar and $want_zstd"
-    log "(trixie moved on: update nix/fetcher-tools.json only if nixpkgs did too, else find these versions elsewhere)"
+    log "(trixie moved on: update proof/nix/fetcher-tools.json only if nixpkgs did too, else find these versions elsewhere)"
     exit 1
   fi
 fi

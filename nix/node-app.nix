@@ -29,7 +29,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
     workspace.pnpm
   ];
 
-  # The exact command tests/nix/run.sh runs offline (it reads this phase from the flake).
+  # The exact command proof/nix/run.sh runs offline (it reads this phase from the flake).
   buildPhase = ''
     runHook preBuild
     pnpm --filter=${settings.name} run build

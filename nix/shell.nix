@@ -99,16 +99,16 @@ in
     pkgs.postgresql_17 # psql, and initdb/pg_ctl for the database tests' throwaway clusters
     pkgs.shellcheck # pnpm lint (scripts/lint-repo.sh)
     pkgs.yamllint
-    pkgs.kubectl # scripts/deploy-kubernetes.sh, tests/kubernetes (`kubectl kustomize` renders deploy/kubernetes)
+    pkgs.kubectl # scripts/deploy-kubernetes.sh, proof/kubernetes (`kubectl kustomize` renders deploy/kubernetes)
     pkgs.kustomize # the same renderer on its own (`kustomize build deploy/kubernetes/overlays/staging`)
   ]
-  # The ci shell: every tool the test suites call (tests/nix checks this list against them).
+  # The ci shell: every tool the test suites call (proof/nix checks this list against them).
   ++ lib.optionals ci (
     [
       pkgs.zstd # the pnpm-hash replay
       pkgs.apacheHttpd # htpasswd: the shipping tests' registry with a login
       pkgs.distribution # an OCI registry for the shipping tests (see scripts below)
-      (pkgs.python3.withPackages (ps: [ ps.pyyaml ])) # tests/pipeline reads the workflows with PyYAML
+      (pkgs.python3.withPackages (ps: [ ps.pyyaml ])) # proof/pipeline reads the workflows with PyYAML
     ]
     # Linux only: containers (image smoke tests), the e2e browser, namespaces and networking for the
     # offline build rehearsal. On macOS those tests skip, and nixpkgs has no such builds there.
@@ -118,7 +118,7 @@ in
       pkgs.chromium
       pkgs.util-linux
       pkgs.iproute2
-      pkgs.glibc.bin # ldd: tests/smoke copies Node.js's libraries into its stand-in images
+      pkgs.glibc.bin # ldd: proof/smoke copies Node.js's libraries into its stand-in images
     ]
   );
 
@@ -137,7 +137,7 @@ in
       # pnpm (like corepack) honours this: a packageManager pin for another version never stops a command.
       COREPACK_ENABLE_STRICT = "0";
     }
-    # The e2e tests' browser (tooling/test-support/index.mjs defaults to Debian's /usr/bin/chromium).
+    # The e2e tests' browser (proof/support/index.mjs defaults to Debian's /usr/bin/chromium).
     // lib.optionalAttrs (ci && isLinux) { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
     // {
       DEV_POSTGRES_PORT = toString postgres.port;

@@ -7,7 +7,7 @@
 }:
 let
   # The one Node.js knob: the dev shells, the builds and the images all follow it. Keep .nvmrc equal
-  # (tests/nix/run.sh checks that).
+  # (proof/nix/run.sh checks that).
   nodeMajor = "22";
 
   nodejs = pkgs."nodejs_${nodeMajor}";
@@ -72,7 +72,7 @@ in
     src
     ;
 
-  # The same variables the tests' offline rehearsal sets (tests/nix/run.sh).
+  # The same variables the tests' offline rehearsal sets (proof/nix/run.sh).
   buildEnv = {
     NEXT_TELEMETRY_DISABLED = "1";
     TURBO_TELEMETRY_DISABLED = "1";

@@ -5,7 +5,7 @@
 // `my-app`, snake `my_app`, SCREAMING `MY_APP`, Pascal `MyApp`, camel `myApp`, compact `myapp`) in the
 // tracked text files, and the source URL https://github.com/<owner>/<name> (root package.json's
 // `repository.url`, which becomes the images' org.opencontainers.image.source label). Without --owner the
-// owner stays. tests/nix/fixtures (third-party lockfiles) and binary files are left alone.
+// owner stays. proof/nix/fixtures (third-party lockfiles) and binary files are left alone.
 //
 // It refuses (exit 2, nothing written) a name that is not both a valid npm package name and an OCI
 // repository path component, an owner GitHub would not accept, and (exit 3) uncommitted changes to
@@ -115,7 +115,7 @@ const alternatives = [...replacements.keys()].sort((a, b) => b.length - a.length
 const pattern = new RegExp(`(?<=^|[^A-Za-z0-9]|\\\\[nrt])(?:${alternatives.join("|")})(?![a-z0-9])`, "g");
 
 const self = "scripts/rename.mjs";
-const skip = (file) => file.startsWith("tests/nix/fixtures/") || file === self;
+const skip = (file) => file.startsWith("proof/nix/fixtures/") || file === self;
 
 /** The text without the lines about renaming: `rename:line` lines, and `rename:begin` … `rename:end` blocks. */
 const withoutRename = (text) => {

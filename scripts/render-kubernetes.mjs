@@ -16,11 +16,11 @@ import { stringify } from "yaml";
 const root = join(import.meta.dirname, "..");
 const outDir = join(root, "deploy/kubernetes/base/apps");
 
-// nix/image-settings.nix's `user`: every image runs as it (tests/kubernetes checks the two agree).
+// nix/image-settings.nix's `user`: every image runs as it (proof/kubernetes checks the two agree).
 const imageUser = { uid: 1000, gid: 1000 };
 
 // Memory from the peak RSS of the built apps under 30 s of load at 100 connections (LOAD_CONNECTIONS=100
-// LOAD_SECONDS=30 bash tests/load/run.sh; figures in docs/deploy.md): the API (kind node) peaked at 200 MB, the web
+// LOAD_SECONDS=30 bash proof/load/run.sh; figures in docs/deploy.md): the API (kind node) peaked at 200 MB, the web
 // (kind next) at 694 MB. The request covers the peak, so the scheduler reserves what a loaded pod uses; the limit
 // is twice the request. CPU is requested, not limited (a CPU limit throttles a busy pod; the HPA scales on the
 // request instead).

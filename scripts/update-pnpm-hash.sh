@@ -4,14 +4,14 @@
 #   scripts/update-pnpm-hash.sh                    with Nix: build the fetcher with an empty hash and read
 #                                                  the `got:` line of Nix's hash-mismatch error
 #   scripts/update-pnpm-hash.sh --replay           without a Nix builder: replay the fetcher here
-#                                                  (scripts/lib/replay-pnpm-deps.sh) and hash its output
+#                                                  (proof/nix/replay-pnpm-deps.sh) and hash its output
 #   ... --check                                    either way, CI: exit 0 when the file is right, 1 (printing
 #                                                  the right hash) when it is stale; the file is left as it was
 #
 # --replay needs node, pnpm 10, jq, Debian's nix-bin (for `nix hash path`) and GNU tar + zstd at the
-# versions of nix/fetcher-tools.json, taken from TAR and ZSTD (or PATH); exit 2 naming what it found when
+# versions of proof/nix/fetcher-tools.json, taken from TAR and ZSTD (or PATH); exit 2 naming what it found when
 # they differ. On Debian 12: eval "$(.ci/replay-tools.sh)" provides both. PNPM_DEPS_OUT=DIR keeps the
-# replayed store there (the offline rehearsal in tests/nix reuses it).
+# replayed store there (the offline rehearsal in proof/nix reuses it).
 # Both need network (every package is downloaded once). Logs go to stderr; the hash alone goes to stdout.
 # Exit 2: Nix or the replay failed for another reason.
 set -euo pipefail
@@ -63,7 +63,7 @@ replay_hash() {
   local flags=()
   mapfile -t flags < <(jq -r '.[]' "$root/nix/pnpm-install-flags.json")
   local out=${PNPM_DEPS_OUT:-$src.out}
-  PRE_INSTALL=$(cat "$root/nix/pnpm-pre-install.sh") "$root/scripts/lib/replay-pnpm-deps.sh" "$src" "$out" "${flags[@]}" || rc=$?
+  PRE_INSTALL=$(cat "$root/nix/pnpm-pre-install.sh") "$root/proof/nix/replay-pnpm-deps.sh" "$src" "$out" "${flags[@]}" || rc=$?
   rm -rf "$src"
   [ -n "${PNPM_DEPS_OUT:-}" ] || rm -rf "$out"
   return "$rc"

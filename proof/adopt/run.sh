@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# proof/adopt/run.sh: adopting the template and growing it, each in one command.
+#
+#  1. no code, config or workflow lists an app by name (scripts/, nix/, .github/);
+#  2. `pnpm turbo gen app` (the same generator through @turbo/gen's own bin, offline: `pnpm exec gen run app`)
+#     writes an app of each kind into ONE temp clone of the committed tree; there, with no other edit: lint,
+#     typecheck, test and build pass for them; the flake (against proof/nix's stand-ins) has <app>,
+#     image-<app> and dev-<app>; the build command of its derivation produces its entry; push-image.sh pushes
+#     it to a real local registry; affected-apps.sh lists it for a change inside it;
+#  3. `nix flake init -t`'s template: templates.default evaluates (path, welcomeText naming the next commands);
+#  5. adding a field to the note as docs/apps.md says (the table, db:generate, the form, the page), in step 2's
+#     clone: only those files change, typecheck, test and build pass, and the built API stores the field;
+# rename:begin (pnpm rename removes these lines, and the cases marked below, once it has run)
+#  4. `pnpm rename`: bad names, bad owners and a dirty tree are refused with nothing changed (a bare clone);
+#     then, in step 2's clone, `pnpm rename acme-shop --owner acme` leaves no spelling of the old name, removes
+#     itself (script, tests, docs lines), and install, lint, typecheck, the flake (image-web is acme-shop-web,
+#     labelled github.com/acme/acme-shop) and scripts/apps.sh all follow.
+# rename:end
+#
+# Needs git, jq, pnpm, node 22, nix (Debian's nix-bin), docker-registry and skopeo; with REQUIRE_EVERY_SUITE=1
+# a missing one fails the suite.
+# `A && B || { …; return 1; }` is the intended shape.
+# shellcheck disable=SC2015
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+export T_SUITE="proof/adopt"
+# shellcheck source=../lib.sh
+source "$repo/proof/lib.sh"
+
+# ---- 1. no app names in code ----------------------------------------------------------------------------
+# Comment lines are prose (they may give an example); everything else must find the apps, not name them.
+# Allowed: GitHub's REST API (`gh api`, api.github.com, GITHUB_API_URL).
+hardcoded_names() {
+  local hits
+  hits=$(cd "$repo" && git ls-files -- scripts nix .github | while IFS= read -r f; do
+    grep -nHE '\b(web|api)\b' "$f" | grep -vE '^[^:]+:[0-9]+:[[:space:]]*(#|//)' |
+      grep -vE 'gh api |api\.github\.com|github_api_url|GITHUB_API_URL' || true
+  done)
+  [ -z "$hits" ] || {
+    echo "app names in code (find the apps instead: nix/apps.nix, scripts/lib/apps.sh, scripts/apps.sh):"
+    echo "$hits"
+    return 1
+  }
+}
+t "no app name (web, api) in the code of scripts/, nix/ or .github/" hardcoded_names
+
+no_project_name() { # the project's name comes from the root package.json only
+  local hits
+  hits=$(cd "$repo" && git ls-files -- scripts nix .github | while IFS= read -r f; do
+    grep -nHiE 'nix[-_]?sample' "$f" | grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' || true
+  done)
+  [ -z "$hits" ] || {
+    echo "the project name spelt out in code (read the root package.json's name):"
+    echo "$hits"
+    return 1
+  }
+}
+t "no project name spelt out in the code of scripts/, nix/ or .github/" no_project_name
+
+gen_pinned_with_turbo() { # `turbo gen` runs @turbo/gen at turbo's own version: the two must be one release
+  local turbo gen
+  turbo=$(sed -n 's/^  turbo: //p' "$repo/pnpm-workspace.yaml")
+  gen=$(sed -n 's/^  "@turbo\/gen": //p' "$repo/pnpm-workspace.yaml")
+  [ -n "$turbo" ] && [ "$turbo" = "$gen" ] || { echo "catalog: turbo $turbo, @turbo/gen $gen"; return 1; }
+}
+t "the catalog pins turbo and @turbo/gen to the same version (turbo gen fetches @turbo/gen@<turbo's version>)" gen_pinned_with_turbo
+
+TMPDIR_ADOPT=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-adopt.XXXXXX")
+trap 'rm -rf "$TMPDIR_ADOPT"' EXIT
+
+# ---- 3. the flake template (Debian's Nix evaluates flake.nix's outputs function with stand-in inputs) ---------
+if command -v nix-instantiate >/dev/null; then
+  template() {
+    local out
+    out=$(nix-instantiate --eval --strict --json -E "
+      let flake = import $repo/flake.nix;
+          outputs = flake.outputs { self = outputs; nixpkgs = { lib.genAttrs = n: f: {}; legacyPackages = {}; }; devenv = {}; };
+      in { path = toString outputs.templates.default.path; inherit (outputs.templates.default) description welcomeText; }" 2>"$TMPDIR_ADOPT/template.err") ||
+      { cat "$TMPDIR_ADOPT/template.err"; return 1; }
+    jq -e --arg root "$repo" '.path == $root and (.description | length > 0)
+      and (.welcomeText | test("pnpm install && pnpm dev"))' <<<"$out" >/dev/null ||
+      { echo "$out"; return 1; }
+    # rename:begin
+    jq -e '.welcomeText | test("pnpm rename <name> --owner <")' <<<"$out" >/dev/null || { echo "$out"; return 1; }
+    # rename:end
+  }
+  t "templates.default: the repository itself, welcomeText names the next commands" template
+else
+  t_unavailable "flake template: needs nix-instantiate"
+fi
+
+# rename:begin
+# ---- 4a. pnpm rename refuses bad input, changing nothing (a clone without node_modules: node and git only) ---
+R=$TMPDIR_ADOPT/rename-refusals
+refused() { # refused CODE PATTERN ARGS...: exit CODE, PATTERN on stderr, nothing on stdout, tree untouched
+  local code=$1 pattern=$2 rc=0
+  shift 2
+  (cd "$R" && node scripts/rename.mjs "$@") >"$TMPDIR_ADOPT/rename.out" 2>"$TMPDIR_ADOPT/rename.err" || rc=$?
+  [ "$rc" = "$code" ] || { echo "exit $rc, not $code:"; cat "$TMPDIR_ADOPT/rename.err"; return 1; }
+  grep -qE -- "$pattern" "$TMPDIR_ADOPT/rename.err" || { echo "stderr lacks /$pattern/:"; cat "$TMPDIR_ADOPT/rename.err"; return 1; }
+  [ ! -s "$TMPDIR_ADOPT/rename.out" ] || { echo "stdout:"; cat "$TMPDIR_ADOPT/rename.out"; return 1; }
+  [ -z "$(git -C "$R" status --porcelain --untracked-files=no)" ] || { git -C "$R" status --short; return 1; }
+}
+if command -v node >/dev/null && git clone -q "$repo" "$R"; then
+  long=$(printf 'a%.0s' {1..215})
+  for bad in Acme "a b" -x x- x--y .x _x .. "a/b" "$long" ""; do
+    t "pnpm rename '${bad:0:20}' is refused (exit 2), nothing changed" refused 2 "is not a project name|usage" "$bad"
+  done
+  for bad in -acme acme- "ac--me" "ac_me" "$(printf 'o%.0s' {1..40})"; do
+    t "pnpm rename shop --owner '$bad' is refused (exit 2), nothing changed" refused 2 "is not a GitHub owner|owner" shop --owner="$bad"
+  done
+  t "pnpm rename with two names is refused (exit 2)" refused 2 usage a b
+  dirty_refused() {
+    echo "# mine" >>"$R/README.md"
+    local rc=0
+    (cd "$R" && node scripts/rename.mjs acme-shop) >/dev/null 2>"$TMPDIR_ADOPT/rename.err" || rc=$?
+    [ "$rc" = 3 ] && grep -q "uncommitted changes" "$TMPDIR_ADOPT/rename.err" || { echo "exit $rc:"; cat "$TMPDIR_ADOPT/rename.err"; return 1; }
+    [ "$(git -C "$R" diff --name-only)" = README.md ] && [ "$(jq -r .name "$R/package.json")" = "$(jq -r .name "$repo/package.json")" ] ||
+      { git -C "$R" status --short; return 1; }
+    git -C "$R" checkout -q README.md
+  }
+  t "pnpm rename refuses a work tree with uncommitted changes (exit 3), touching nothing" dirty_refused
+else
+  t_unavailable "pnpm rename refusals: need node and git"
+fi
+# rename:end
+
+# ---- 2. generated apps in one temp clone -------------------------------------------------------------------
+missing=()
+for tool in git jq pnpm node nix docker-registry skopeo curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  t_unavailable "generated apps: need ${missing[*]}"
+  t_summary
+  exit
+fi
+# shellcheck source=../lib-nix.sh
+source "$repo/proof/lib-nix.sh"
+# shellcheck source=../lib-registry.sh
+source "$repo/proof/lib-registry.sh"
+export NIX_CONFIG=$'experimental-features = nix-command flakes\nwarn-dirty = false'
+export TURBO_TELEMETRY_DISABLED=1 NEXT_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 TURBO_NO_UPDATE_NOTIFIER=1
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nix-sample-adopt-tests.XXXXXX")
+cleanup() {
+  stop_local_registries
+  rm -rf "$WORK" "$TMPDIR_ADOPT"
+}
+trap cleanup EXIT
+C=$WORK/clone
+gitc() { git -C "$C" -c user.name=test -c user.email=test@localhost "$@"; }
+
+# The committed tree (what `nix flake init -t` or a clone gets), installed from the local pnpm store.
+clone() {
+  git clone -q "$repo" "$C" &&
+    (cd "$C" && pnpm install --prefer-offline --frozen-lockfile >"$WORK/install.log" 2>&1) || { tail -n 20 "$WORK/install.log"; return 1; }
+}
+t "a clone of the committed tree installs from the local store" clone
+
+generate() { # generate NAME KIND
+  (cd "$C" && pnpm exec gen run app --args "$1" "$2") >"$WORK/gen-$1.log" 2>&1 || { tail -n 20 "$WORK/gen-$1.log"; return 1; }
+  [ -f "$C/apps/$1/package.json" ] && jq -e --arg k "$2" '.runtime.kind == $k' "$C/apps/$1/package.json" >/dev/null
+}
+t "pnpm turbo gen app --args shop node: a node app" generate shop node
+t "pnpm turbo gen app --args admin next: a next app" generate admin next
+refuses() {
+  local rc=0
+  (cd "$C" && pnpm exec gen run app --args Bad-Name node) >"$WORK/gen-bad.log" 2>&1 || rc=$?
+  [ ! -e "$C/apps/Bad-Name" ] || { echo "apps/Bad-Name was written"; return 1; }
+  grep -q "must be lowercase" "$WORK/gen-bad.log" || { cat "$WORK/gen-bad.log"; return 1; }
+}
+t "the generator refuses a name that is not an app name, writing nothing" refuses
+t "generated: one port each, above the others'" jq -e -s 'map(.runtime.port) | . == [3002, 3003]' \
+  "$C/apps/shop/package.json" "$C/apps/admin/package.json"
+
+checks() {
+  (cd "$C" && pnpm turbo run lint typecheck test build --filter=shop --filter=admin) >"$WORK/checks.log" 2>&1 ||
+    { grep -E 'error|Error|FAIL|×' "$WORK/checks.log" | head -n 30; return 1; }
+  grep -E '^ Tasks:' "$WORK/checks.log"
+}
+t "lint, typecheck, test and build pass for both (turbo --filter)" checks
+t "generated files are formatted (prettier --check)" bash -c "cd '$C' && pnpm exec prettier --check apps/shop apps/admin >/dev/null"
+t "the runtime schema accepts them (@repo/contracts test)" bash -c \
+  "cd '$C' && pnpm turbo run test --filter=@repo/contracts >'$WORK/contracts.log' 2>&1 || { tail -n 20 '$WORK/contracts.log'; exit 1; }"
+
+# The flake sees what git sees: commit, as a user would before `nix build`.
+commit_apps() { gitc add -A && gitc commit -qm "add shop and admin"; }
+t "commit the generated apps" commit_apps
+flake_outputs() {
+  eval_stub "$C" packages >"$WORK/packages.json" 2>"$WORK/packages.err" || { tail -n 20 "$WORK/packages.err"; return 1; }
+  eval_stub "$C" devShells >"$WORK/shells.json" 2>"$WORK/shells.err" || { tail -n 20 "$WORK/shells.err"; return 1; }
+  jq -e 'all(.[]; has("shop") and has("admin") and has("image-shop") and has("image-admin"))' "$WORK/packages.json" >/dev/null &&
+    jq -e 'all(.[]; has("dev-shop") and has("dev-admin"))' "$WORK/shells.json" >/dev/null &&
+    jq -e '.["x86_64-linux"] | .["image-shop"].imageName == "nix-sample-shop" and .["image-admin"].imageName == "nix-sample-admin"
+      and .["image-admin"].config.ExposedPorts == {"3003/tcp": {}}
+      and (.default.entries | map(.name) | index("nix-sample-shop.tar.gz") != null)' "$WORK/packages.json" >/dev/null
+}
+t "flake: shop, admin, image-shop, image-admin, dev-shop, dev-admin defined; default links their archives" flake_outputs
+
+derivation_builds() { # the build and install phases Nix runs, here in the installed clone: the entry appears
+  local app out
+  for app in shop admin; do
+    out=$WORK/out-$app
+    (cd "$C" && export out && eval "$(jq -r --arg a "$app" '.["x86_64-linux"][$a] | .buildPhase, .installPhase, .installCheckPhase' "$WORK/packages.json")") \
+      >"$WORK/drv-$app.log" 2>&1 || { tail -n 20 "$WORK/drv-$app.log"; return 1; }
+    [ -f "$out/$(jq -r --arg a "$app" '.["x86_64-linux"][$a].entry' "$WORK/packages.json")" ] || { echo "$app: no entry in $out"; return 1; }
+  done
+}
+runHook() { :; }
+export -f runHook
+t "their derivations' build commands produce each runtime tree with its entry" derivation_builds
+
+# Started here, not inside a case: `t` runs cases in a subshell, and the cleanup must know the registry.
+REGISTRY_PORT=
+start_local_registry REGISTRY_PORT "$WORK/registry" open
+push() {
+  local digest port=$REGISTRY_PORT
+  bash "$repo/proof/shipping/make-fixture-archive.sh" "$WORK/shop.tar" plain nix-sample-shop:latest "shop" >/dev/null || return 1
+  digest=$(cd "$C" && REGISTRY=127.0.0.1:$port/acme REGISTRY_TLS_VERIFY=false IMAGE_ARCHIVE=$WORK/shop.tar \
+    bash scripts/push-image.sh shop 2>"$WORK/push.err") || { cat "$WORK/push.err"; return 1; }
+  [ "$(skopeo inspect --tls-verify=false "docker://127.0.0.1:$port/acme/nix-sample-shop:latest" | jq -r .Digest)" = "$digest" ]
+}
+t "scripts/push-image.sh shop pushes it to a real registry as nix-sample-shop" push
+
+affected() {
+  local base got
+  base=$(git -C "$C" rev-parse HEAD)
+  echo "// edited" >>"$C/apps/shop/src/app.ts"
+  gitc commit -qam "edit shop"
+  got=$(cd "$C" && TURBO_SCM_BASE=$base bash scripts/affected-apps.sh 2>/dev/null)
+  [ "$got" = '["shop"]' ] || { echo "affected: $got"; return 1; }
+  got=$(cd "$C" && bash scripts/apps.sh | jq -c 'map(.name)')
+  [ "$got" = '["admin","api","shop","web"]' ] || { echo "scripts/apps.sh: $got"; return 1; }
+}
+t "affected-apps.sh lists shop for a change inside it; scripts/apps.sh lists all four" affected
+
+# ---- 5. adding a field to the note: docs/apps.md's recipe, in the same clone ------------------------------
+# edit FILE FROM TO: replace the one occurrence of FROM in FILE with TO (fails when FROM isn't there once).
+edit() {
+  # shellcheck disable=SC2016 # JavaScript, expanded by node
+  node -e '
+    const fs = require("node:fs");
+    const [file, from, to] = process.argv.slice(1);
+    const text = fs.readFileSync(file, "utf8");
+    if (text.split(from).length !== 2) { console.error(`${file}: expected ${JSON.stringify(from)} once`); process.exit(1); }
+    fs.writeFileSync(file, text.replace(from, () => to));
+  ' "$C/$1" "$2" "$3"
+}
+add_title() {
+  edit packages/db/src/schema.ts '  text: text("text").notNull(),' \
+    $'  text: text("text").notNull(),\n  title: text("title").notNull().default(""),' &&
+    edit apps/web/src/app/NoteForm.tsx '      <input
+        name="text"' '      <input name="title" aria-label="Note title" defaultValue={state.values?.title} placeholder="Title" />
+      <input
+        name="text"' &&
+    edit apps/web/src/app/page.tsx '<span style={{ flex: 1 }}>{note.text}</span>' \
+      '<span style={{ flex: 1 }}>{note.title ? <strong>{note.title}: </strong> : null}{note.text}</span>' || return 1
+  (cd "$C" && pnpm --filter api db:generate) >"$WORK/generate.log" 2>&1 || { tail -n 20 "$WORK/generate.log"; return 1; }
+  grep -lq 'ADD COLUMN "title" text DEFAULT '"''"' NOT NULL' "$C"/apps/api/migrations/0001_*.sql ||
+    { cat "$C"/apps/api/migrations/0001_*.sql; return 1; }
+  local changed
+  changed=$(gitc status --porcelain | awk '{ print $2 }' | grep -v '^apps/api/migrations/' | sort | tr '\n' ' ')
+  [ "$changed" = "apps/web/src/app/NoteForm.tsx apps/web/src/app/page.tsx packages/db/src/schema.ts " ] ||
+    { echo "hand-edited files: $changed"; return 1; }
+}
+t "adding a title: the table, pnpm --filter api db:generate, the form, the page (3 hand-edited files)" add_title
+title_checks() {
+  (cd "$C" && pnpm exec prettier --write packages/db/src apps/web/src >/dev/null &&
+    pnpm turbo run typecheck test build --filter=@repo/db --filter=api --filter=web) >"$WORK/title.log" 2>&1 ||
+    { grep -E 'error|Error|FAIL|×' "$WORK/title.log" | head -n 30; return 1; }
+}
+t "with the title: typecheck, test and build pass (@repo/db, api, web)" title_checks
+title_stored() { # the built API, on its own new database: a note with a title, sent whole, comes back whole
+  # shellcheck disable=SC2016 # JavaScript, expanded by node
+  (cd "$C" && node --input-type=module -e '
+    import { startApi } from "@repo/test-support";
+    const api = await startApi();
+    try {
+      const post = (body) => fetch(`${api.url}/notes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const created = await post({ text: "buy milk", title: "shopping" });
+      const { note } = await created.json();
+      if (created.status !== 201 || note.title !== "shopping") throw new Error(`POST: ${created.status} ${JSON.stringify(note)}`);
+      const { notes } = await (await fetch(`${api.url}/notes`)).json();
+      if (notes.at(-1)?.title !== "shopping") throw new Error(`GET: ${JSON.stringify(notes)}`);
+      // Left out, the title is the column default; each shape of input is its own prepared insert, in turn.
+      for (const body of [{ text: "no title" }, { text: "titled", title: "again" }, { text: "untitled again" }]) {
+        const res = await post(body);
+        const stored = (await res.json()).note;
+        if (res.status !== 201 || stored.title !== (body.title ?? "")) throw new Error(`POST ${JSON.stringify(body)}: ${res.status} ${JSON.stringify(stored)}`);
+      }
+      const bad = await post({ text: "x", title: 5 });
+      if (bad.status !== 400) throw new Error(`a numeric title: ${bad.status}`);
+    } finally {
+      await api.stop();
+    }
+  ') 2>&1
+}
+t "with the title: the built API stores it (the column default when left out), lists it and refuses a title that isn't a string" title_stored
+commit_title() { gitc add -A && gitc commit -qm "notes get a title"; }
+t "commit the title" commit_title
+
+# rename:begin
+# ---- 4b. pnpm rename in the same clone (generated apps included), then the same checks --------------------
+old_name=$(jq -r .name "$repo/package.json")
+rename() {
+  local out
+  out=$(cd "$C" && pnpm --silent rename acme-shop --owner acme 2>"$WORK/rename.err") || { cat "$WORK/rename.err"; return 1; }
+  [ "$out" = acme-shop ] || { echo "stdout: $out"; return 1; }
+  grep -qE 'files? changed' "$WORK/rename.err" || { cat "$WORK/rename.err"; return 1; }
+  gitc commit -qam "rename to acme-shop"
+}
+t "pnpm rename acme-shop --owner acme: the new name alone on stdout, what changed on stderr" rename
+no_old_name() { # every spelling of the old name: kebab, snake, SCREAMING, Pascal, camel, compact
+  local hits
+  hits=$(git -C "$C" grep -nIiE "${old_name//[-._]/[-_.]?}" -- ':!proof/nix/fixtures' || true)
+  [ -z "$hits" ] || { echo "$hits" | head -n 20; return 1; }
+}
+t "no spelling of '$old_name' left in the tracked files" no_old_name
+rename_gone() { # it ran once: the script, its package.json entry, its tests and its docs lines are gone
+  [ ! -e "$C/scripts/rename.mjs" ] || { echo "scripts/rename.mjs is still there"; return 1; }
+  jq -e '.scripts | has("rename") | not' "$C/package.json" >/dev/null || { echo "package.json still has a rename script"; return 1; }
+  local hits
+  hits=$(grep -nE 'pnpm rename|rename\.mjs|rename:' "$C/proof/adopt/run.sh" "$C/docs/apps.md" "$C/README.md" || true)
+  [ -z "$hits" ] || { echo "$hits"; return 1; }
+  bash -n "$C/proof/adopt/run.sh" && (cd "$C" && shellcheck -x -P SCRIPTDIR proof/adopt/run.sh) &&
+    jq -e '.scripts.dev and .scripts.build' "$C/package.json" >/dev/null
+}
+t "pnpm rename removed itself: scripts/rename.mjs, its package.json script, its adopt cases and docs lines" rename_gone
+renamed_checks() {
+  (cd "$C" && pnpm install --offline --frozen-lockfile >"$WORK/rename-install.log" 2>&1) || { tail -n 20 "$WORK/rename-install.log"; return 1; }
+  (cd "$C" && pnpm turbo run lint typecheck --filter=web --filter=shop >"$WORK/rename-checks.log" 2>&1) ||
+    { grep -E 'error|Error|×' "$WORK/rename-checks.log" | head -n 30; return 1; }
+}
+t "renamed: pnpm install --frozen-lockfile, lint and typecheck (web, shop) pass" renamed_checks
+renamed_flake() {
+  eval_stub "$C" packages >"$WORK/renamed.json" 2>"$WORK/renamed.err" || { tail -n 20 "$WORK/renamed.err"; return 1; }
+  jq -e '.["x86_64-linux"] | .["image-web"].imageName == "acme-shop-web" and .["image-shop"].imageName == "acme-shop-shop"
+    and .["image-web"].config.Labels["org.opencontainers.image.source"] == "https://github.com/acme/acme-shop"' "$WORK/renamed.json" >/dev/null ||
+    { jq -c '.["x86_64-linux"]["image-web"] | {imageName, labels: .config.Labels}' "$WORK/renamed.json"; return 1; }
+}
+t "renamed flake: image-web is acme-shop-web, labelled https://github.com/acme/acme-shop" renamed_flake
+t "renamed: scripts/apps.sh web gives the image acme-shop-web" bash -c \
+  "cd '$C' && [ \"\$(bash scripts/apps.sh web | jq -r .image)\" = acme-shop-web ]"
+# rename:end
+
+t_summary
