@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { NextConfig } from "next";
-import { FORM_BODY_LIMIT_BYTES } from "./src/limits";
+import { FORM_BODY_LIMIT_BYTES } from "./src/proxy";
 
 const appDir = import.meta.dirname;
 const repoRoot = join(appDir, "../..");
@@ -17,15 +17,14 @@ function sourceHash(): string {
     "apps/web/src",
     "apps/web/public",
     "packages/ui/src",
-    "packages/contracts/src",
     "packages/server/src",
     "packages/db/src",
   ];
   const files = [
     "apps/web/next.config.ts",
+    "apps/web/postcss.config.mjs",
     "apps/web/package.json",
     "packages/ui/package.json",
-    "packages/contracts/package.json",
     "packages/server/package.json",
     "packages/db/package.json",
     "apps/web/start.mjs",
@@ -53,7 +52,7 @@ const config: NextConfig = {
   // Trace from the repo root so workspace packages (@repo/ui) and pnpm's store layout are included.
   outputFileTracingRoot: repoRoot,
   // The workspace packages ship TypeScript source; Next compiles them like the app's own.
-  transpilePackages: ["@repo/ui", "@repo/contracts", "@repo/server", "@repo/db"],
+  transpilePackages: ["@repo/ui", "@repo/server", "@repo/db"],
   // No sharp in the image (it is 18 MB): serve images as they are.
   images: { unoptimized: true },
   poweredByHeader: false,

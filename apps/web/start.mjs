@@ -1,9 +1,8 @@
-// The one way the built web app starts (`pnpm start`, the tests, the OCI image): Next's standalone server.js
-// behind the checks every app shares (@repo/server). The build's complete-standalone step bundles this file with
-// esbuild into .next/standalone/apps/web/start.mjs, beside server.js.
-// 1. Configuration is parsed once, before anything listens: a bad variable exits 1 naming every one.
-// 2. Next's http.Server gets the timeouts, one-line listen errors and the drain on SIGTERM/SIGINT/SIGHUP
-//    (Next's own signal handling is switched off: it exits 143 without draining).
+// The one way the built web app starts (`pnpm start`, the tests, the OCI image): Next's standalone server.js behind
+// the checks every app shares (@repo/server). The build's complete-standalone step bundles this file beside
+// server.js: .next/standalone/apps/web/start.mjs.
+// The configuration is parsed before anything listens (a bad variable exits 1 naming every one); the server gets
+// our timeouts, one-line listen errors and the drain on SIGTERM/SIGINT/SIGHUP instead of Next's exit 143.
 import { configOrExit } from "@repo/server/guard";
 import { guardNextServer } from "@repo/server/next-standalone";
 import { parseWebEnv } from "./src/env.ts";

@@ -1,8 +1,6 @@
 // The web server's configuration: one schema on the rules both apps share (@repo/server/config), parsed once at
-// boot. start.mjs (bundled with it at build time) checks it before listening; instrumentation.ts checks it when
-// `next dev` starts; the app reads the parsed value. eslint bans raw `process.env` outside this file and start.mjs.
+// boot (start.mjs in production, instrumentation.ts under `next dev`). eslint bans raw `process.env` elsewhere.
 import {
-  ConfigError,
   checkTimeouts,
   host,
   httpUrl,
@@ -28,15 +26,14 @@ export const webEnvSchema = z
 
 export type WebEnv = z.infer<typeof webEnvSchema>;
 
-export { ConfigError };
-
+/** Throws ConfigError naming every bad variable. */
 export function parseWebEnv(source: Record<string, string | undefined>): WebEnv {
   return parseConfig(webEnvSchema, source);
 }
 
 let parsed: WebEnv | undefined;
 
-/** The configuration, parsed on first use (boot: start.mjs or instrumentation.ts already did) and kept. */
+/** The configuration, parsed on first use and kept. */
 export function webEnv(): WebEnv {
   parsed ??= parseWebEnv(process.env);
   return parsed;

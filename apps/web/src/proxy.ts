@@ -1,9 +1,10 @@
-// Guards for pages and form posts: cross-site posts refused, and a Content-Security-Policy with a fresh nonce per
-// request (Next puts it on its own scripts when it finds the policy in the request headers), so no inline script runs without it.
-// Not for health checks or static files. Form posts (Server Actions without JavaScript) pass through it too: their
-// answer is a page, which needs the nonce; next.config.ts keeps the body Next buffers for it small.
+// Guards for pages and form posts (not health checks or static files): cross-site posts refused, bodies bounded, and
+// a Content-Security-Policy with a fresh nonce per request (Next puts it on its own scripts when it finds the
+// policy in the request headers), so no inline script runs without it.
 import { NextResponse, type NextRequest } from "next/server";
-import { FORM_BODY_LIMIT_BYTES } from "./limits";
+
+/** The largest form post accepted (a form is a few hundred bytes); next.config.ts caps Next's buffers with it. */
+export const FORM_BODY_LIMIT_BYTES = 16 * 1024;
 
 /** A refusal that also closes the connection, so the server stops reading an upload it has already refused. */
 const refuse = (status: number, message: string) =>
@@ -29,13 +30,13 @@ export function proxy(request: NextRequest) {
       return refuse(413, `the body is larger than ${FORM_BODY_LIMIT_BYTES} bytes`);
   }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  // React's development build evaluates code for its error overlay; production never does.
+  // React's development build evaluates code and injects styles for its error overlay; production does neither.
   const dev = process.env.NODE_ENV === "development";
   const policy = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    // The components use style attributes; styles can't run code.
-    "style-src 'self' 'unsafe-inline'",
+    // Stylesheets only (Tailwind's, served by Next): no inline style attributes or <style> blocks.
+    `style-src 'self'${dev ? " 'unsafe-inline'" : ""}`,
     "img-src 'self' blob: data:",
     "font-src 'self'",
     "connect-src 'self'",

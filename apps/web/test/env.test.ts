@@ -1,8 +1,7 @@
 // parseWebEnv(): the web's schema on the shared rules (@repo/server/config tests the rules themselves).
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
-import { describeEnvDeclaredOnce } from "@repo/test-support/env-declared-once";
-import { ConfigError, parseWebEnv, webEnvSchema } from "@/env";
+import { parseWebEnv } from "@/env";
 
 const defaults = {
   WEB_PORT: 3000,
@@ -17,46 +16,41 @@ const defaults = {
 };
 
 describe("parseWebEnv", () => {
-  it("fills in the documented defaults", () => {
+  it("fills in the defaults, which .env.example documents", () => {
     expect(parseWebEnv({})).toEqual(defaults);
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const assigned = Object.fromEntries(
+      [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map(([, name = "", value = ""]) => [name, value] as const),
+    );
+    expect(parseWebEnv(assigned)).toEqual(defaults);
+    expect(Object.keys(assigned).sort()).toEqual(Object.keys(defaults).sort());
   });
 
   it("treats every variable set but empty as unset", () => {
     expect(parseWebEnv(Object.fromEntries(Object.keys(defaults).map((k) => [k, ""])))).toEqual(defaults);
   });
 
-  it("takes API_URL and WEB_PORT from the environment, ignoring PORT and HOSTNAME", () => {
+  it("listens where WEB_PORT says, ignoring PORT and HOSTNAME", () => {
     const env = parseWebEnv({
       API_URL: "http://api.internal:8080",
       WEB_PORT: "8000",
       PORT: "1",
       HOSTNAME: "x",
     });
-    expect(env.API_URL).toBe("http://api.internal:8080");
-    expect(env.WEB_PORT).toBe(8000);
-    expect(env.WEB_HOST).toBe("0.0.0.0");
+    expect(env).toMatchObject({ API_URL: "http://api.internal:8080", WEB_PORT: 8000, WEB_HOST: "0.0.0.0" });
   });
 
   it.each([
-    ["WEB_PORT", "http"],
     ["WEB_PORT", "0x50"],
-    ["WEB_PORT", "0"],
-    ["WEB_PORT", "3000.0"],
     ["WEB_HOST", "a b"],
-    ["API_URL", "not a url"],
     ["API_URL", "ftp://api.internal"],
     ["API_TIMEOUT_MS", "5s"],
-    ["HEADERS_TIMEOUT_MS", "-1"],
-    ["KEEP_ALIVE_TIMEOUT_MS", "x"],
     ["SHUTDOWN_TIMEOUT_MS", "1e4"],
   ])("rejects %s=%j, naming it", (name, value) => {
-    expect(() => parseWebEnv({ [name]: value })).toThrow(ConfigError);
     expect(() => parseWebEnv({ [name]: value })).toThrow(new RegExp(`^invalid configuration: ${name}: `));
   });
-});
 
-describeEnvDeclaredOnce({
-  appDir: fileURLToPath(new URL("..", import.meta.url)),
-  names: Object.keys(webEnvSchema.shape),
-  parse: parseWebEnv,
+  it("names every bad variable at once", () => {
+    expect(() => parseWebEnv({ WEB_PORT: "x", API_URL: "nope" })).toThrow(/WEB_PORT: .*; API_URL: /);
+  });
 });

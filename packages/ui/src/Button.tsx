@@ -8,12 +8,13 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   busy?: boolean;
 }
 
+// Plain Tailwind classes: the app's stylesheet scans this package's source (`@source` in its globals.css).
 const base =
-  "display:inline-flex;align-items:center;gap:0.5rem;border-radius:0.5rem;padding:0.5rem 1rem;font:inherit;cursor:pointer;";
+  "inline-flex cursor-pointer items-center gap-2 rounded-lg border border-blue-700 px-4 py-2 font-medium disabled:cursor-not-allowed disabled:opacity-60";
 
 const variants: Record<ButtonVariant, string> = {
-  primary: "background:#1d4ed8;color:#fff;border:1px solid #1d4ed8;",
-  secondary: "background:#fff;color:#1d4ed8;border:1px solid #1d4ed8;",
+  primary: "bg-blue-700 text-white hover:bg-blue-800",
+  secondary: "bg-white text-blue-700 hover:bg-blue-50",
 };
 
 /** A styled `<button>`: type="button" unless told otherwise, so it never submits a form by accident. */
@@ -22,6 +23,7 @@ export function Button({
   busy = false,
   type = "button",
   disabled,
+  className,
   children,
   ...rest
 }: ButtonProps) {
@@ -29,27 +31,11 @@ export function Button({
     <button
       {...rest}
       type={type}
-      data-variant={variant}
       disabled={disabled || busy}
       aria-busy={busy || undefined}
-      style={cssText(base + variants[variant])}
+      className={[base, variants[variant], className].filter(Boolean).join(" ")}
     >
       {children}
     </button>
   );
-}
-
-/** Turns "a:b;c-d:e" into React's style object, so the component ships without a CSS pipeline. */
-function cssText(text: string): Record<string, string> {
-  const style: Record<string, string> = {};
-  for (const rule of text.split(";")) {
-    const i = rule.indexOf(":");
-    if (i <= 0) continue;
-    const prop = rule
-      .slice(0, i)
-      .trim()
-      .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    style[prop] = rule.slice(i + 1).trim();
-  }
-  return style;
 }

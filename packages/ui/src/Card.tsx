@@ -11,16 +11,11 @@ export function Card({ title, children, footer }: CardProps) {
   return (
     <section
       aria-label={title}
-      style={{
-        border: "1px solid #e5e7eb",
-        borderRadius: "0.75rem",
-        padding: "1rem 1.25rem",
-        marginBlock: "1rem",
-      }}
+      className="my-4 rounded-xl border border-gray-200 bg-white px-5 py-4 shadow-sm"
     >
-      <h2 style={{ marginTop: 0, fontSize: "1.125rem" }}>{title}</h2>
+      <h2 className="mb-3 text-lg font-semibold">{title}</h2>
       {children}
-      {footer ? <footer style={{ marginTop: "0.75rem", color: "#6b7280" }}>{footer}</footer> : null}
+      {footer ? <footer className="mt-3 text-sm text-gray-500">{footer}</footer> : null}
     </section>
   );
 }

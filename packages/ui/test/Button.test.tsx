@@ -40,11 +40,15 @@ describe("Button", () => {
     expect(onClick).not.toHaveBeenCalled();
   });
 
-  it("applies the variant's colours", () => {
-    render(<Button variant="secondary">Other</Button>);
-    const button = screen.getByRole("button", { name: "Other" });
-    expect(button.dataset.variant).toBe("secondary");
-    expect(button.style.backgroundColor).toMatch(/#fff|rgb\(255, 255, 255\)/);
-    expect(button.style.borderRadius).toBe("0.5rem");
+  it("styles itself with the variant's Tailwind classes, plus any it is given", () => {
+    render(
+      <Button variant="secondary" className="w-full">
+        Other
+      </Button>,
+    );
+    const { classList } = screen.getByRole("button", { name: "Other" });
+    expect(classList).toContain("bg-white");
+    expect(classList).not.toContain("bg-blue-700");
+    expect(classList).toContain("w-full");
   });
 });

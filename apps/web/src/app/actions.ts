@@ -1,14 +1,11 @@
 "use server";
-// The page's writes, as Server Actions: each form posts to this web server (multipart, to the page's own URL),
-// Next checks that the request's Origin is this server's host (refusing cross-site posts) and caps the body
-// (next.config.ts: serverActions), and the action calls the API. With JavaScript the form submits in the
-// background; without it the browser posts the form and gets the page back. Visitors only ever see the API's
-// validation message or a generic sentence; causes go to the server log.
-import { validationProblem } from "@repo/contracts/http";
-import { noteInput } from "@repo/db/schema";
+// The page's writes. Each form posts to this web server (to the page's own URL, so it works without JavaScript);
+// Next refuses a post whose Origin isn't this host, and the action calls the API. Visitors see the API's validation
+// message or a generic sentence; causes go to the server log.
+import { noteBody, noteInput } from "@repo/db/schema";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { ApiError, createNote, deleteNote } from "@/lib/api";
+import { ApiError, apiDelete, apiPost } from "@/lib/api";
 
 /** What a form shows after an action: the error, and what was typed so nothing is lost. */
 export interface FormState {
@@ -18,7 +15,7 @@ export interface FormState {
 
 const GENERIC = "something went wrong on our side; try again";
 
-/** The form's fields as they were posted: text fields only (Next's own `$ACTION_…` fields are not ours). */
+/** The form's text fields as posted (Next's own `$ACTION_…` fields are not ours). */
 function fields(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of formData) {
@@ -27,32 +24,35 @@ function fields(formData: FormData): Record<string, string> {
   return values;
 }
 
-/** The sentence a visitor sees for a failed call: the API's own for a 4xx or the unavailable panel, else generic. */
 function visitorMessage(action: string, err: unknown): string {
   if (err instanceof ApiError) return err.message;
   console.error(`web: ${action}:`, err);
   return GENERIC;
 }
 
-/** Creates a note from every field of the form, then shows the first page again (a fresh GET: reloading is safe). */
-export async function createNoteAction(_previous: FormState, formData: FormData): Promise<FormState> {
+/** Creates a note from the form's fields, then redirects to the first page (a fresh GET: reloading is safe). */
+export async function createNote(_previous: FormState, formData: FormData): Promise<FormState> {
   const values = fields(formData);
+  // Checked here first, with the API's rules and wording, to spare a round trip.
   const input = noteInput.safeParse(values);
-  if (!input.success) return { error: validationProblem(input.error).message, values };
+  if (!input.success) {
+    const issue = input.error.issues[0];
+    return { error: `${issue?.path.join(".") || "form"} ${issue?.message ?? "is invalid"}`, values };
+  }
   try {
-    await createNote(input.data);
+    await apiPost("/notes", input.data, noteBody);
   } catch (err) {
     return { error: visitorMessage("create note", err), values };
   }
   redirect("/");
 }
 
-/** Deletes the note named by the form's `id` field; one already gone counts as deleted. */
-export async function deleteNoteAction(_previous: FormState, formData: FormData): Promise<FormState> {
+/** Deletes the note named by the pressed button's `id`; one already gone counts as deleted. */
+export async function deleteNote(_previous: FormState, formData: FormData): Promise<FormState> {
   const id = formData.get("id");
   if (typeof id !== "string" || id === "") return { error: "which note? the form sent no id" };
   try {
-    await deleteNote(id);
+    await apiDelete(`/notes/${encodeURIComponent(id)}`);
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404))
       return { error: visitorMessage("delete note", err) };

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import "./globals.css";
 
 export const metadata: Metadata = {
   title: "nix-sample",
@@ -10,20 +11,11 @@ export const metadata: Metadata = {
 // prerendered at build time would carry scripts without it.
 export const dynamic = "force-dynamic";
 
-// System fonts only: nothing is fetched from the network at build time (the Nix sandbox has none).
+// Tailwind's system font stack: nothing is fetched from the network at build time (the Nix sandbox has none).
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body
-        style={{
-          fontFamily: "system-ui, sans-serif",
-          maxWidth: "40rem",
-          margin: "2rem auto",
-          padding: "0 1rem",
-        }}
-      >
-        {children}
-      </body>
+      <body className="mx-auto my-8 max-w-2xl px-4 font-sans text-gray-900 antialiased">{children}</body>
     </html>
   );
 }

@@ -1,12 +1,9 @@
+import { notePage, type NotePage } from "@repo/db/schema";
 import { Button } from "@repo/ui/button";
 import { Card } from "@repo/ui/card";
 import Link from "next/link";
-import { ApiError, listNotes, UNAVAILABLE, type NotePage } from "@/lib/api";
-import { DeleteNotesForm } from "./DeleteNotesForm";
-import { NoteForm } from "./NoteForm";
-
-// Rendered per request, from what the API says now (API_URL is read at run time, not baked into the build).
-export const dynamic = "force-dynamic";
+import { ApiError, apiGet, UNAVAILABLE } from "@/lib/api";
+import { DeleteNotesForm, NoteForm } from "./forms";
 
 /** `/` shows the first page of notes; `/?after=<cursor>` (the "More" link, a plain link) the page after it. */
 export default async function Home({
@@ -18,9 +15,10 @@ export default async function Home({
   let page: NotePage = { notes: [], nextCursor: null };
   let problem: string | undefined;
   try {
-    page = await listNotes(typeof after === "string" ? after : undefined);
+    const query = typeof after === "string" ? `?${new URLSearchParams({ after }).toString()}` : "";
+    page = await apiGet(`/notes${query}`, notePage);
   } catch (err) {
-    // Whatever went wrong, visitors get the generic panel (status 200), never a 500 page; the log has the cause.
+    // Visitors get a panel (status 200), never a 500 page; the log has the cause.
     if (!(err instanceof ApiError)) console.error("web: rendering /:", err);
     problem = err instanceof ApiError && err.status < 500 ? err.message : UNAVAILABLE;
   }
@@ -28,8 +26,8 @@ export default async function Home({
 
   return (
     <main>
-      <h1>nix-sample</h1>
-      <p>
+      <h1 className="text-3xl font-bold tracking-tight">nix-sample</h1>
+      <p className="mt-2 text-gray-600">
         A Next.js page rendered on the server with data from the Express API, using the shared UI package.
       </p>
       <Card
@@ -41,7 +39,11 @@ export default async function Home({
               {nextCursor ? (
                 <>
                   {" · "}
-                  <Link href={`/?after=${encodeURIComponent(nextCursor)}`} rel="next">
+                  <Link
+                    href={`/?after=${encodeURIComponent(nextCursor)}`}
+                    rel="next"
+                    className="text-blue-700 underline"
+                  >
                     More
                   </Link>
                 </>
@@ -51,21 +53,17 @@ export default async function Home({
         }
       >
         {problem ? (
-          <p role="alert" data-testid="api-error">
+          <p role="alert" data-testid="api-error" className="text-red-700">
             Could not load notes: {problem}
           </p>
         ) : notes.length === 0 ? (
-          <p>No notes yet.</p>
+          <p className="text-gray-500">No notes yet.</p>
         ) : (
           <DeleteNotesForm>
-            <ul data-testid="notes">
+            <ul data-testid="notes" className="divide-y divide-gray-100">
               {notes.map((note) => (
-                <li
-                  key={note.id}
-                  data-note-id={note.id}
-                  style={{ display: "flex", gap: "0.5rem", alignItems: "center", marginBottom: "0.25rem" }}
-                >
-                  <span style={{ flex: 1 }}>{note.text}</span>
+                <li key={note.id} data-note-id={note.id} className="flex items-center gap-2 py-1.5">
+                  <span className="flex-1 break-words">{note.text}</span>
                   <Button
                     type="submit"
                     name="id"

@@ -14,9 +14,9 @@ import {
   startWeb,
   within,
   type RunningServer,
-} from "@repo/test-support";
-import { describeServerProcess } from "@repo/test-support/server-process";
-import { hiddenFields, multipart } from "@repo/test-support/forms";
+} from "../support/index.mjs";
+import { describeServerProcess } from "../support/server-process.mjs";
+import { hiddenFields, multipart } from "../support/forms.mjs";
 
 const started: RunningServer[] = [];
 let api: RunningServer;
