@@ -63,7 +63,7 @@ const config: NextConfig = {
   // The forms' writes are Server Actions (src/app/actions.ts). A form post is a few hundred bytes: anything over
   // 16 KiB is refused with 413 before the action runs. Next refuses an action whose Origin isn't this server's
   // host (cross-site forms); behind a proxy that rewrites Host, list the public host here, e.g.
-  // allowedOrigins: ["notes.example.com"] (https://nextjs.org/docs/app/api-reference/config/next-config-js/serverActions).
+  // allowedOrigins: ["app.example.com"] (https://nextjs.org/docs/app/api-reference/config/next-config-js/serverActions).
   experimental: {
     serverActions: { bodySizeLimit: FORM_BODY_LIMIT_BYTES },
     // The proxy (src/proxy.ts) runs on page requests, form posts included, and Next buffers the body for it:
