@@ -16,11 +16,9 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${WEB_PORT}`,
     browserName: "chromium",
     headless: true,
-    launchOptions: {
-      // A system Chromium (the Nix shell's, Debian's) instead of Playwright's download; root needs --no-sandbox.
-      executablePath: CHROMIUM_PATH || undefined,
-      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
-    },
+    // A system Chromium (the Nix shell's, Debian's) instead of Playwright's download. Playwright starts it with
+    // --no-sandbox unless told otherwise, which root in a CI container needs.
+    launchOptions: { executablePath: CHROMIUM_PATH || undefined },
   },
   webServer: [
     {
