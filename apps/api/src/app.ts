@@ -97,10 +97,6 @@ export function createApp({ database, logger, status = { migrated: true, drainin
   // Our own mistakes answer 500 without the message or stack; pino-http logs them with the request.
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     if (res.headersSent) return res.end();
-    if (isUnavailable(err)) {
-      res.err = err as Error;
-      return unavailable(res);
-    }
     if (err instanceof z.ZodError) {
       const [issue] = err.issues;
       const message = `${issue?.path.join(".") || "(body)"} ${issue?.message ?? "is invalid"}`;
@@ -112,6 +108,7 @@ export function createApp({ database, logger, status = { migrated: true, drainin
       return res.status(code).json(problem(error, message));
     }
     res.err = err as Error;
+    if (isUnavailable(err)) return unavailable(res);
     res.status(500).json(problem("internal_error", "something went wrong on our side"));
   };
   app.use(onError);

@@ -112,7 +112,7 @@ export function isUnavailable(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string") {
       if (networkErrors.test(code) || /^(08|28|53|57)/.test(code) || code === "3D000") return true;
-    } else if (/timeout|terminated|not queryable|connection|pool after calling end/i.test(e.message)) {
+    } else if (/\b(timeout|terminated|not queryable|connection)\b|pool after calling end/i.test(e.message)) {
       return true; // node-postgres' own errors carry no code
     }
   }

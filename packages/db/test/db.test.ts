@@ -104,6 +104,7 @@ describe("openDatabase", () => {
     const err: unknown = await database.ping().catch((e: unknown) => e);
     expect(isUnavailable(err)).toBe(true);
     expect(isUnavailable(new Error("syntax error at or near"))).toBe(false);
+    expect(isUnavailable(new SyntaxError("Unterminated string in JSON"))).toBe(false);
     await database.close();
   });
 });
