@@ -1,6 +1,5 @@
 // createApp() builds the Express app without listening: tests drive it with supertest, index.ts runs it.
-import type { Database } from "@repo/db/client";
-import { isUnavailable } from "@repo/db/client";
+import { isUnavailable, type Database } from "@repo/db/client";
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -23,7 +22,7 @@ export interface AppOptions {
 }
 
 /** Every error body: a stable code for programs and a sentence for people. */
-export const problem = (error: string, message: string) => ({ error, message });
+const problem = (error: string, message: string) => ({ error, message });
 
 function unavailable(res: Response) {
   res.set("Retry-After", "1");
@@ -68,14 +67,14 @@ export function createApp({ database, logger, status = { migrated: true, drainin
   });
 
   app.get("/ready", async (_req, res) => {
-    const answers =
-      status.migrated &&
-      (await database.ping().then(
-        () => true,
-        () => false,
-      ));
+    const answers = () =>
+      database
+        .ping()
+        .then(() => true)
+        .catch(() => false);
     if (status.draining) res.status(503).json(problem("shutting_down", "the server is shutting down"));
-    else if (!answers) res.status(503).json(problem("database_unavailable", "the database is unavailable"));
+    else if (!status.migrated || !(await answers()))
+      res.status(503).json(problem("database_unavailable", "the database is unavailable"));
     else res.json({ status: "ready" });
   });
 

@@ -76,7 +76,7 @@ export class ConfigError extends Error {}
 
 /**
  * Parses `source` (normally process.env) with `schema` after dropping every variable set to "" (unset).
- * Throws ConfigError naming every bad variable: `invalid configuration: API_PORT: …; WEB_ORIGIN: …`, quoting the
+ * Throws ConfigError naming every bad variable: `invalid configuration: API_PORT: …; LOG_LEVEL: …`, quoting the
  * value given unless the variable is one of `secrets`.
  */
 export function parseConfig<S extends z.ZodType>(
