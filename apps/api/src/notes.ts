@@ -12,7 +12,7 @@ const { seq, ...columns } = getTableColumns(notes);
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // The cursor is opaque to clients: base64url of the last row's `seq`.
-const encodeCursor = (seq: number) => Buffer.from(String(seq)).toString("base64url");
+const encodeCursor = (position: number) => Buffer.from(String(position)).toString("base64url");
 const cursor = z
   .string()
   .transform((value) => Buffer.from(value, "base64url").toString())
