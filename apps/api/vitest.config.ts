@@ -3,10 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     environment: "node",
-    // Everything @repo/test-support starts is stopped at each file's end; a run that leaves PostgreSQL fails.
-    setupFiles: ["@repo/test-support/vitest-setup"],
-    globalSetup: ["@repo/test-support/vitest-global"],
-    testTimeout: 120_000, // an outcome bound, far beyond any busy machine
+    // PGlite compiles its WASM when it starts: seconds on a busy machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     reporters: ["default", ["json", { outputFile: ".reports/unit.json" }]],
   },
 });

@@ -1,11 +1,10 @@
-// The API's configuration: every environment variable it reads, parsed and validated once, at boot, on the rules
-// both apps share (@repo/server/config: "" means unset, ports are plain digits, WEB_ORIGIN is one origin).
-// Everything else imports `Env`; eslint bans raw `process.env` outside this file and index.ts.
+// Every variable the API reads, parsed once at boot on the rules both apps share (@repo/server/config: "" is
+// unset, a bad value is named with every other bad one). eslint bans process.env outside this file and index.ts.
+import { fileURLToPath } from "node:url";
 import {
   ConfigError,
   checkTimeouts,
   host,
-  httpOrigin,
   integer,
   logLevel,
   parseConfig,
@@ -18,27 +17,17 @@ import { z } from "zod";
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    /** Named API_PORT, not PORT, so a globally exported PORT never makes web and API collide. */
+    /** Not PORT, so a globally exported PORT never makes the web and the API collide. */
     API_PORT: port.default(3001),
-    /** Loopback in development; the image sets 0.0.0.0. */
     API_HOST: host.default("127.0.0.1"),
-    /** The one browser origin CORS allows, normalised to scheme://host[:port] as browsers send it. */
-    WEB_ORIGIN: httpOrigin.default("http://localhost:3000"),
     LOG_LEVEL: logLevel.default("info"),
-    /**
-     * The PostgreSQL server. Unset: PGlite (PostgreSQL in WASM, in-process) in PGLITE_DATA_DIR, for development
-     * only; with NODE_ENV=production it must be set. Never echoed in errors (it carries a password).
-     */
+    /** Unset: PGlite in PGLITE_DATA_DIR, development only. Never echoed in errors (it carries a password). */
     DATABASE_URL: postgresUrl.optional(),
-    /** Most connections the API opens to DATABASE_URL. */
     DATABASE_POOL_MAX: integer(1, 1000).default(10),
-    /**
-     * The longest a database query, or waiting for a connection, may take before the request gets 503: also
-     * PostgreSQL's statement_timeout. Never 0 (no limit), so an unreachable database can't hang requests.
-     */
+    /** A query, or the wait for a connection, longer than this answers 503. Never 0 (no limit). */
     DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
-    /** Where PGlite keeps its files when DATABASE_URL is unset; "memory://" keeps nothing. Default apps/api/.data. */
-    PGLITE_DATA_DIR: z.string().optional(),
+    /** apps/api/.data by default (the same from src/ and from dist/); "memory://" keeps nothing. */
+    PGLITE_DATA_DIR: z.string().default(fileURLToPath(new URL("../.data", import.meta.url))),
     ...serverLifecycle,
   })
   .superRefine(checkTimeouts)
@@ -48,7 +37,7 @@ export const envSchema = z
         code: "custom",
         path: ["DATABASE_URL"],
         message:
-          "must be set when NODE_ENV=production (PGlite, the development database, is not in the production build)",
+          "must be set when NODE_ENV=production (PGlite, the development database, is not in the build)",
       });
   });
 
@@ -56,11 +45,9 @@ export type Env = z.infer<typeof envSchema>;
 
 export { ConfigError as EnvError };
 
-/** Parses `source` (normally process.env); throws EnvError naming every bad variable. */
+/** Throws EnvError naming every bad variable. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   return parseConfig(envSchema, source, { secrets: ["DATABASE_URL"] });
 }
 
-export function loadEnv(): Env {
-  return parseEnv(process.env);
-}
+export const loadEnv = () => parseEnv(process.env);

@@ -1,20 +1,17 @@
-// Applies the migrations and exits: dist/migrate.mjs in the runtime tree (a pre-deploy job: `node migrate.mjs` with
-// DATABASE_URL set), `pnpm --filter api db:migrate` in development (DATABASE_URL's server, else the PGlite dir).
-// The server applies them at start too; both take the same advisory lock, so running both is safe.
+// dist/migrate.mjs: applies the migrations and exits, for a pre-deploy job (`node migrate.mjs` with DATABASE_URL).
+// The server applies them at start too; both take the same lock, so running both is safe.
+import { openDatabase } from "@repo/db/client";
 import { configOrExit } from "@repo/server/guard";
 import { loadEnv } from "./env.js";
-import { createLogger } from "./logger.js";
-import { openConnection } from "./db/connection.js";
 
 const env = configOrExit("api migrate", loadEnv);
-const logger = createLogger(env.LOG_LEVEL);
-const connection = await openConnection(env, logger)();
+const database = await openDatabase({ url: env.DATABASE_URL, pgliteDir: env.PGLITE_DATA_DIR });
 try {
-  await connection.migrate();
-  logger.info("migrations applied");
+  await database.migrate();
+  process.stdout.write("api migrate: migrations applied\n");
 } catch (err) {
   process.stderr.write(`api migrate: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
 } finally {
-  await connection.close();
+  await database.close();
 }

@@ -1,10 +1,5 @@
-// The rules both apps read their environment by: each app's env.ts builds ONE schema from these and parses it once,
-// at boot, before listening. The same rule means the same thing everywhere:
-// - a variable set to "" is unset (its default applies), in every app and for every variable;
-// - a port is plain decimal digits, 1 to 65535 (no 0x50, 1e3, +80, " 80" or 80.0);
-// - an origin is exactly one http(s) origin (a list is refused, not half-used);
-// - a URL is one absolute http(s) URL;
-// - a secret (a database URL carries a password) is never echoed back in an error.
+// The rules every app reads its environment by: each app's env.ts builds one schema from these and parses it at
+// boot, before listening. "" is unset everywhere, numbers are plain digits (no 0x50 or 1e3), secrets are never echoed.
 import { z } from "zod";
 
 const digits = /^[0-9]+$/;
@@ -32,21 +27,6 @@ export const host = z
   .regex(/^[^\s/]+$/, { error: "must be a host name or address, no spaces or slashes" });
 
 export const httpUrl = z.url({ protocol: /^https?$/, error: "must be one absolute http(s) URL" });
-
-/** One browser origin, normalised to scheme://host[:port] as browsers send it in `Origin`. */
-export const httpOrigin = z
-  .string()
-  .refine((value) => !/[\s,]/.test(value), { error: "must be exactly one origin (no lists)" })
-  .pipe(httpUrl)
-  .refine(
-    (value) => {
-      if (!URL.canParse(value)) return true; // httpUrl has reported it
-      const url = new URL(value);
-      return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
-    },
-    { error: "must be an origin: scheme://host[:port], with no path, query or credentials" },
-  )
-  .transform((value) => (URL.canParse(value) ? new URL(value).origin : value));
 
 /** One postgres:// or postgresql:// connection URL with a host (libpq's key=value form is not accepted). */
 export const postgresUrl = z.string().refine(
@@ -96,7 +76,7 @@ export class ConfigError extends Error {}
 
 /**
  * Parses `source` (normally process.env) with `schema` after dropping every variable set to "" (unset).
- * Throws ConfigError naming every bad variable: `invalid configuration: API_PORT: …; WEB_ORIGIN: …`, quoting the
+ * Throws ConfigError naming every bad variable: `invalid configuration: API_PORT: …; LOG_LEVEL: …`, quoting the
  * value given unless the variable is one of `secrets`.
  */
 export function parseConfig<S extends z.ZodType>(

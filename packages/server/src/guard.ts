@@ -1,11 +1,5 @@
-// How both servers behave under faults, in one place (docs/servers.md lists the promises):
-// - a listen error (port taken, bad host) prints one line and exits 1;
-// - slow or idle clients are cut by the header, request and keep-alive timeouts;
-// - SIGTERM, SIGINT and SIGHUP drain: /ready turns 503 and responses end their connections (Connection: close),
-//   after SHUTDOWN_DELAY_MS the listener closes, connections with no request in flight close at once, requests in
-//   flight finish, then `onDrained` runs (the API closes its database pool there) and the process exits 0, or they
-//   are cut after SHUTDOWN_TIMEOUT_MS (exit 1); a second signal exits 1 at once. No request is executed that the
-//   drain would leave unanswered (createGuard says how).
+// How every server behaves under faults: one-line listen errors (exit 1), the header, request and keep-alive
+// timeouts, and the drain on SIGTERM, SIGINT and SIGHUP, which never runs a request it cannot answer.
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ConfigError, type Lifecycle } from "./config";
@@ -55,24 +49,12 @@ interface Connection {
 }
 
 /**
- * The timeouts, listen errors, connection tracking and drain for the servers handed to `add` (created, with their
- * request handler attached, listening or about to). `name` prefixes the one line a listen error prints;
- * `onDrained` runs once every request has finished, before exit 0 (still bounded by SHUTDOWN_TIMEOUT_MS).
+ * Guards the servers handed to `add`; `onDrained` runs once every request has finished, before exit 0.
  *
- * The drain never executes a request it cannot answer. How Node 22 behaves (lib/_http_server.js and
- * lib/_http_outgoing.js): a response whose `shouldKeepAlive` is false gets `Connection: close` and `_last`, and
- * `resOnFinish` then calls `socket.destroySoon()`: the write side ends once the response is flushed. Until the socket
- * is destroyed its parser keeps reading, and every request it parses (pipelined, or written by a client that had not
- * seen the close yet) is emitted as 'request' and queued behind a response that ends the connection: executed, never
- * answered. So:
- * - from the signal on, the response to the LAST request read on a connection gets `Connection: close` when its
- *   headers are written (earlier pipelined ones stay keep-alive, or Node would drop the answers queued behind them);
- * - a request read on a connection after its closing response was written is not handed to the app (the guard is
- *   the server's only 'request' listener and calls the app's handlers itself); the client sees the connection close
- *   without an answer, and nothing happened;
- * - connections are never `end()`ed while their parser can deliver requests: idle ones are destroyed (which drops
- *   unread input) when the listener closes (`server.close()` closes idle connections too, `closeIdleConnections`),
- *   and Node closes the others after their `Connection: close` response.
+ * Why it takes the request handlers over: Node keeps parsing a connection until its socket is destroyed, so a
+ * request read behind a response that closes the connection would run and never be answered (a phantom write).
+ * From the signal on, the last request read on a connection gets `Connection: close`, nothing read after that
+ * reaches the app, and idle connections are destroyed when the listener closes.
  */
 export function createGuard(
   env: Lifecycle,
@@ -97,8 +79,7 @@ export function createGuard(
   const closeIfIdle = (socket: Socket, connection: Connection) => {
     if (!listenerClosed || connection.pending > 0 || connection.closing) return;
     connection.closing = true;
-    // Its last response was written keep-alive (before the signal): end after it is flushed; no request read
-    // meanwhile reaches the app (`closing`).
+    // Its last response went out keep-alive: end once it is flushed (`closing` keeps later requests out).
     if (socket.writableLength > 0) socket.destroySoon();
     else socket.destroy();
   };
@@ -166,8 +147,7 @@ export function createGuard(
     setTimeout(() => {
       const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       listenerClosed = true;
-      // Idle keep-alive connections, ones that never finished sending headers and silent ones: nothing was handed
-      // to the app on them, so nothing is lost by closing them now.
+      // Nothing was handed to the app on an idle connection, so nothing is lost by closing it now.
       for (const [socket, connection] of connections) closeIfIdle(socket, connection);
       void Promise.all(closed)
         .then(() => onDrained?.())
@@ -204,10 +184,7 @@ export function onSignals(guarded: Guarded, { log }: { log: Log }) {
   }
 }
 
-/**
- * Parses the configuration before anything listens: a bad variable prints one line naming every bad variable
- * (`<name>: invalid configuration: …`) and exits 1. Any other error is not a configuration error: it is thrown.
- */
+/** Parses the configuration before anything listens: a bad variable prints one line and exits 1; other errors throw. */
 export function configOrExit<T>(name: string, parse: () => T): T {
   try {
     return parse();

@@ -1,13 +1,20 @@
-// The BUILT server (dist/index.mjs, as `pnpm start` and the image run it) as a child process: the promises of
-// docs/servers.md — draining on each signal, idle and half-open connections closed at once, a second signal,
-// SHUTDOWN_TIMEOUT_MS, listen errors, the timeouts, and bad configuration refused before listening. What the web
-// server promises too is one shared suite (describeServerProcess); the API's own cases are written out here.
+// The BUILT server (dist/index.mjs, as `pnpm start` and the image run it) as a child process: draining on each
+// signal, idle and half-open connections closed at once, a second signal, SHUTDOWN_TIMEOUT_MS, listen errors, the
+// timeouts, and bad configuration refused before listening. What the web server promises too is one shared suite
+// (describeServerProcess); the API's own cases are written out here.
 import { spawnSync } from "node:child_process";
-import { freePort, isRefused, paths, sleep, startApi, within, type RunningServer } from "@repo/test-support";
-import { describeServerProcess } from "@repo/test-support/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Note } from "@repo/db/schema";
-import { ensureBuilt, rawRequest, sendRaw } from "./support.js";
+import {
+  freePort,
+  isRefused,
+  paths,
+  sleep,
+  startApi,
+  within,
+  type RunningServer,
+} from "../support/index.mjs";
+import { describeServerProcess } from "../support/server-process.mjs";
+import { rawRequest, requireApiBuilt, sendRaw, type Row } from "./helpers.ts";
 
 const started: RunningServer[] = [];
 async function api(env: Record<string, string> = {}) {
@@ -47,7 +54,7 @@ const stuckPost = rawRequest({
   body: '{"text": "',
 });
 
-beforeAll(() => ensureBuilt(), 90_000);
+beforeAll(() => requireApiBuilt());
 afterAll(async () => {
   await Promise.all(started.map((s) => s.stop("SIGKILL")));
 });
@@ -103,7 +110,7 @@ describe("draining", () => {
 
     const res = await slow;
     expect(res.status).toBe(201);
-    expect((JSON.parse(res.body) as { note: Note }).note.text).toBe(text);
+    expect((JSON.parse(res.body) as { note: Row }).note.text).toBe(text);
 
     expect(await within(server.exited, 60_000, "exiting after SIGTERM")).toEqual({ code: 0, signal: null });
     expect(messages(server)).toContain("SIGTERM: draining (delay 1500 ms, timeout 10000 ms)");
@@ -117,7 +124,7 @@ describe("bad configuration", () => {
     const result = runToExit({ API_PORT: String(port), DATABASE_URL: "" });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      "api: invalid configuration: DATABASE_URL: must be set when NODE_ENV=production (PGlite, the development database, is not in the production build)\n",
+      "api: invalid configuration: DATABASE_URL: must be set when NODE_ENV=production (PGlite, the development database, is not in the build)\n",
     );
     expect(await isRefused(port)).toBe(true);
   });
@@ -142,7 +149,7 @@ describeServerProcess({
     ["API_PORT", "abc"],
     ["API_PORT", "0x50"],
     ["API_PORT", "0"],
-    ["WEB_ORIGIN", "http://a.example,http://b.example"],
+    ["API_HOST", "a host"],
     ["LOG_LEVEL", "chatty"],
     ["HEADERS_TIMEOUT_MS", "soon"],
     ["DATABASE_POOL_MAX", "-1"],
@@ -150,6 +157,6 @@ describeServerProcess({
     ["DATABASE_POOL_MAX", "0"],
     ["DATABASE_STATEMENT_TIMEOUT_MS", "0"],
   ],
-  severalBadVariables: { API_PORT: "1e3", LOG_LEVEL: "chatty", WEB_ORIGIN: "nope" },
-  optionalVariables: ["LOG_LEVEL", "DATABASE_POOL_MAX", "WEB_ORIGIN", "SHUTDOWN_TIMEOUT_MS"],
+  severalBadVariables: { API_PORT: "1e3", LOG_LEVEL: "chatty", API_HOST: "a/b" },
+  optionalVariables: ["LOG_LEVEL", "DATABASE_POOL_MAX", "API_HOST", "SHUTDOWN_TIMEOUT_MS"],
 });

@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import {
   everySuiteRequired,
   findPostgresBin,
@@ -14,11 +16,8 @@ import {
   startPostgres,
   type PostgresCluster,
   type RunningServer,
-} from "@repo/test-support";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import type { Note } from "@repo/db/schema";
-import { ensureBuilt } from "./support.js";
+} from "../support/index.mjs";
+import { requireApiBuilt, type Row as Note } from "./helpers.ts";
 
 const haveBinaries = findPostgresBin() !== undefined;
 if (!haveBinaries && everySuiteRequired)
@@ -30,7 +29,7 @@ let cluster: PostgresCluster;
 const started: RunningServer[] = [];
 
 beforeAll(async () => {
-  ensureBuilt();
+  requireApiBuilt();
   if (haveBinaries) cluster = await startPostgres();
 }, 90_000);
 afterAll(async () => {
@@ -226,7 +225,9 @@ describe.skipIf(!haveBinaries)("migrations", () => {
       api({ DATABASE_URL: url, LOG_LEVEL: "info" }),
       api({ DATABASE_URL: url, LOG_LEVEL: "info" }),
     ]);
-    const files = readdirSync(join(paths.repoRoot, "apps/api/migrations")).filter((f) => f.endsWith(".sql"));
+    const files = readdirSync(join(paths.repoRoot, "packages/db/migrations")).filter((f) =>
+      f.endsWith(".sql"),
+    );
     const applied = await query<{ n: string }>(url, "select count(*) as n from drizzle.__drizzle_migrations");
     expect(Number(applied[0]!.n)).toBe(files.length);
     // Neither had to retry: they took turns on the migration lock.
@@ -260,7 +261,6 @@ describe.skipIf(!haveBinaries)("migrations", () => {
 
 describe("the production build", () => {
   it("carries no PGlite: no WASM or data files, only the development branch's import specifiers", () => {
-    ensureBuilt();
     const dist = join(paths.repoRoot, "apps/api/dist");
     const files = readdirSync(dist, { recursive: true, encoding: "utf8" });
     expect(files.filter((f) => /pglite|\.wasm$|\.data$|node_modules/i.test(f))).toEqual([]);

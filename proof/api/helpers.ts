@@ -1,74 +1,47 @@
-// Helpers shared by the API tests: a silent logger, a real listening server, a raw HTTP/1.1 client on node:net so
-// malformed requests are sent byte for byte (fetch and supertest would fix them up or refuse), and a check that
-// dist/ is newer than every source it bundles. Starting the built server is @repo/test-support's job.
-import type { Server } from "node:http";
-import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { connect, type AddressInfo } from "node:net";
-import { paths } from "@repo/test-support";
-import { pino } from "pino";
-import { createApp, type ServerOptions } from "../src/app.js";
-import { MemoryNoteStore } from "./memory-store.js";
+// Helpers for the API's proof suites: a raw HTTP/1.1 client on node:net, so malformed requests go out byte for byte
+// (fetch would fix them up or refuse), and small JSON calls against a running API.
+import { connect } from "node:net";
+import { paths, requireBuilt, sleep } from "../support/index.mjs";
 
-export const WEB_ORIGIN = "http://web.test:3000";
+/** Fails early with a clear message when the API isn't built (`pnpm --filter api build`). */
+export const requireApiBuilt = () => requireBuilt(paths.apiEntry);
 
-export const silentLogger = () => pino({ level: "silent" });
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** createApp() with test defaults; any option can be overridden. */
-export function testApp(options: Partial<ServerOptions> = {}) {
-  return createApp({
-    store: new MemoryNoteStore(),
-    logger: silentLogger(),
-    webOrigin: WEB_ORIGIN,
-    ...options,
-  });
+export interface Row {
+  id: string;
+  text: string;
+  createdAt: string;
 }
 
-export interface Listening {
-  server: Server;
-  port: number;
-  url: string;
-  close(): Promise<void>;
+/** POST /notes with `{ text }`. */
+export async function post(url: string, text: unknown) {
+  const res = await fetch(`${url}/notes`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ text }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: res.status, body: (await res.json()) as { note?: Row; error?: string; message?: string } };
 }
 
-/** Starts the app on a free loopback port. */
-export function listen(app: ReturnType<typeof createApp>): Promise<Listening> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, "127.0.0.1", (err?: Error) => {
-      if (err) {
-        reject(err);
-        return;
-      }
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        server,
-        port,
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+/** Every row, page after page of `limit`. */
+export async function listAll(url: string, limit = 100): Promise<Row[]> {
+  const rows: Row[] = [];
+  let after: string | null = null;
+  do {
+    const query: string = after === null ? "" : `&after=${after}`;
+    const page = (await (await fetch(`${url}/notes?limit=${limit}${query}`)).json()) as {
+      notes: Row[];
+      nextCursor: string | null;
+    };
+    rows.push(...page.notes);
+    after = page.nextCursor;
+  } while (after !== null);
+  return rows;
 }
 
-/** Resolves true when a TCP connection to the port is refused, false when something accepts it. */
-export function isRefused(port: number): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "ECONNREFUSED") resolve(true);
-      else reject(err);
-    });
-  });
+/** Deletes every row through the API. */
+export async function deleteAll(url: string) {
+  for (const row of await listAll(url)) await fetch(`${url}/notes/${row.id}`, { method: "DELETE" });
 }
 
 export interface RawResponse {
@@ -204,39 +177,4 @@ export function postJson(body: string | Buffer, headers: [string, string][] = []
     headers: [["Content-Type", "application/json"], ...headers],
     body,
   });
-}
-
-/** Every file under `dir`, subfolders included. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
-  );
-}
-
-/**
- * turbo builds before testing; when the tests run directly (or a source changed since), build here so the process
- * tests never run an old bundle. Looks at every file the bundle is made of: src/** and the packages it imports.
- */
-export function ensureBuilt() {
-  const apiDir = join(paths.repoRoot, "apps/api");
-  const sources = [
-    join(apiDir, "src"),
-    join(paths.repoRoot, "packages/contracts/src"),
-    join(paths.repoRoot, "packages/server/src"),
-    join(paths.repoRoot, "packages/db/src"),
-  ].flatMap(filesUnder);
-  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
-  let built = 0;
-  try {
-    built = statSync(paths.apiEntry).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (built >= newest) return;
-  const build = spawnSync(process.execPath, ["build.mjs"], {
-    cwd: apiDir,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  if (build.status !== 0) throw new Error(`building the API failed:\n${build.stdout}\n${build.stderr}`);
 }

@@ -1,0 +1,11 @@
+// `pnpm --filter @repo/db db:generate` diffs src/schema.ts against migrations/ and writes the SQL for what changed;
+// `db:migrate` applies it to DATABASE_URL's server. The API also applies the migrations when it starts.
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./src/schema.ts",
+  out: "./migrations",
+  // eslint-disable-next-line turbo/no-undeclared-env-vars -- read by drizzle-kit, not by a turbo task
+  dbCredentials: { url: process.env.DATABASE_URL ?? "" },
+});
