@@ -98,7 +98,7 @@ load() {
   for d in $(jq -r .writable "$scratch/$key.json"); do
     [[ $d =~ ^/[A-Za-z0-9._/-]*$ && ! $d =~ (^|/)\.\.?(/|$) ]] || die 1 "$2: label writable-dirs holds '$d'"
   done
-  e load -i "$plain_tar" >"$dir/load.out" 2>"$dir/load.err" || die 1 "$engine cannot load $2: $(tail -n 1 "$dir/load.err")"
+  e load -i "$plain_tar" >"$dir/load.out" 2>"$dir/load.err" || die 1 "$engine cannot load the archive $2: $(tail -n 1 "$dir/load.err")"
   ref=$(sed -n 's/^Loaded image[^:]*: //p' "$dir/load.out" | tail -n 1)
   images+=("$ref")
   rm -f "$dir/image.tar"
@@ -138,11 +138,13 @@ start() {
   log "started $ref as $container on 127.0.0.1:$port"
 }
 
-wait_ready() { # wait_ready CONTAINER PORT
+wait_ready() { # wait_ready CONTAINER PORT KEY
   local deadline=$((SECONDS + ready_timeout)) code hint=
   while :; do
     if [ "$(e inspect --format '{{.State.Running}}' "$1")" != true ]; then
-      e logs "$1" 2>&1 | grep -qiE 'EROFS|read-only file system' && hint="; it wrote outside its writable-dirs"
+      if e logs "$1" 2>&1 | grep -qiE 'EROFS|read-only file system'; then
+        hint="; it tried to write outside its writable directories ($(jq -r '.writable | select(. != "") // "none declared"' "$scratch/$3.json"))"
+      fi
       fail "$1" "$1 exited with code $(e inspect --format '{{.State.ExitCode}}' "$1") before it was ready$hint"
     fi
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$2/ready" || true)
@@ -172,13 +174,13 @@ if [ -n "$dependency" ]; then
   dep_port=$(free_port)
   start dep "$ref" "$dep_port"
   dep_container=$container
-  wait_ready "$dep_container" "$dep_port"
+  wait_ready "$dep_container" "$dep_port" dep
   main_env+=("$(jq -r .name "$scratch/dep.json")_URL=http://127.0.0.1:$dep_port")
 fi
 load main "$archive"
 main_port=$(free_port)
 start main "$ref" "$main_port" ${main_env[@]+"${main_env[@]}"}
-wait_ready "$container" "$main_port"
+wait_ready "$container" "$main_port" main
 stop "$container"
 if [ -n "$dependency" ]; then stop "$dep_container"; fi
 log "passed: $archive${dependency:+ (with $dependency)}"
