@@ -7,13 +7,14 @@ const repoRoot = join(import.meta.dirname, "../..");
 
 // The build ID hashes the app's sources instead of Next's random default: the same sources, the same image.
 function sourceHash(): string {
-  const hash = createHash("sha256");
-  for (const file of readdirSync(join(import.meta.dirname, "src"), { recursive: true, withFileTypes: true })
+  const files = readdirSync(join(import.meta.dirname, "src"), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name))
-    .sort())
+    .sort();
+  const hash = createHash("sha256");
+  for (const file of [...files, join(repoRoot, "pnpm-lock.yaml")])
     hash.update(relative(repoRoot, file)).update(readFileSync(file));
-  return hash.update(readFileSync(join(repoRoot, "pnpm-lock.yaml"))).digest("hex").slice(0, 20);
+  return hash.digest("hex").slice(0, 20);
 }
 
 const config: NextConfig = {
