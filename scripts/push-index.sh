@@ -16,6 +16,7 @@ set -euo pipefail
 
 [ $# -ge 2 ] || die 2 "usage: push-index.sh <app> <arch>... (app one of: ${APPS[*]}; arch e.g. amd64 arm64)"
 image_of "$1"
+app=$1
 shift
 arches=()
 for arch in "$@"; do
@@ -44,7 +45,7 @@ login "$host"
 p manifest create "$image-index" >/dev/null
 for arch in "${arches[@]}"; do
   skopeo inspect --raw "${tls_opts[@]}" "${auth_opts[@]}" "docker://$repo:$tag-$arch" >"$scratch/manifest" 2>"$scratch/err" ||
-    die 5 "cannot read $repo:$tag-$arch (push it first: TAG=$tag-$arch push-image.sh): $(explain "$host" "$scratch/err")"
+    die 5 "cannot read $repo:$tag-$arch (push it first: TAG=$tag-$arch push-image.sh $app): $(explain "$host" "$scratch/err")"
   digest=$(skopeo manifest-digest "$scratch/manifest")
   skopeo inspect --config --raw "${tls_opts[@]}" "${auth_opts[@]}" "docker://$repo@$digest" >"$scratch/config" 2>"$scratch/err" ||
     die 5 "cannot read the config of $repo:$tag-$arch: $(explain "$host" "$scratch/err")"

@@ -142,7 +142,8 @@ wait_ready() { # wait_ready CONTAINER PORT KEY
   local deadline=$((SECONDS + ready_timeout)) code hint=
   while :; do
     if [ "$(e inspect --format '{{.State.Running}}' "$1")" != true ]; then
-      if e logs "$1" 2>&1 | grep -qiE 'EROFS|read-only file system'; then
+      e logs "$1" >"$scratch/early.log" 2>&1 || true
+      if grep -qiE 'EROFS|read-only file system' "$scratch/early.log"; then
         hint="; it tried to write outside its writable directories ($(jq -r '.writable | select(. != "") // "none declared"' "$scratch/$3.json"))"
       fi
       fail "$1" "$1 exited with code $(e inspect --format '{{.State.ExitCode}}' "$1") before it was ready$hint"
