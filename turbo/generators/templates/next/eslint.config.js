@@ -1,4 +1,6 @@
 import { envOnlyIn } from "@repo/eslint-config/base";
 import next from "@repo/eslint-config/next";
 
-export default [...next, ...envOnlyIn(["src/env.ts", "start.mjs"])];
+const config = [...next, ...envOnlyIn(["src/env.ts", "start.mjs"])];
+
+export default config;
