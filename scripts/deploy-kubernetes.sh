@@ -3,8 +3,9 @@
 #
 #   KUBECONFIG_DATA="$(cat kubeconfig)" [ROLLOUT_TIMEOUT=5m] scripts/deploy-kubernetes.sh <overlay> <image-refs>
 #
-# <image-refs>: one `<registry>/<image>@sha256:<digest>` a line, what CI pushed (artifact image-digests). Each is
-# set with `kustomize edit set image` on a copy of the overlay; an image left without a digest stops the deploy.
+# <image-refs>: one `<registry>/<image>@sha256:<digest>` a line, what CI pushed (artifact image-refs). Each
+# replaces the base's image of that name (`kustomize edit set image`, on a copy of the overlay); an image
+# left without a digest stops the deploy.
 # If any app does not roll out, every app is rolled back to the revision it had before, so the set stays whole.
 # KUBECONFIG_DATA (the kubeconfig's content, a secret) lives only in a private temporary file.
 # Exit codes: 2 usage or a bad set, 3 kubectl apply failed, 4 a rollout failed (rolled back).
@@ -29,10 +30,14 @@ for tool in kubectl kustomize; do command -v "$tool" >/dev/null || die 2 "$tool 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cp -r "$root/deploy/kubernetes" "$scratch/"
+# Matched by the image's last path component, so a fork or a renamed repository pushing elsewhere still deploys.
+names=$(kubectl kustomize "$scratch/kubernetes/overlays/$overlay" | sed -n 's/^ *image: \([^:@]*\).*/\1/p' | sort -u)
 while read -r ref; do
   [ -n "$ref" ] || continue
   [[ $ref =~ ^[a-z0-9./_-]+@sha256:[0-9a-f]{64}$ ]] || die 2 "'$ref' is not <registry>/<image>@sha256:<digest>"
-  (cd "$scratch/kubernetes/overlays/$overlay" && kustomize edit set image "$ref")
+  image=${ref%@*}
+  name=$(grep -m1 -E "(^|/)${image##*/}\$" <<<"$names") || die 2 "overlays/$overlay runs no image ${image##*/}"
+  (cd "$scratch/kubernetes/overlays/$overlay" && kustomize edit set image "$name=$ref")
 done <"$refs"
 kubectl kustomize "$scratch/kubernetes/overlays/$overlay" >"$scratch/manifests.yaml"
 unset_images=$(grep -E '^ +image: ' "$scratch/manifests.yaml" | grep -v '@sha256:' | sed 's/^ *image: //' | paste -sd ' ' || true)

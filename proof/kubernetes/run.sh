@@ -247,6 +247,8 @@ R=ghcr.io/nix-sample/nix-sample
 printf '%s/nix-sample-api@%s\n%s/nix-sample-web@%s\n' "$R" "$D1" "$R" "$D2" >"$WORK/refs.txt"
 printf '%s/nix-sample-api@%s\n' "$R" "$D1" >"$WORK/refs-missing.txt"
 printf '%s/nix-sample-api:latest\n' "$R" >"$WORK/refs-tag.txt"
+printf 'ghcr.io/a-fork/shop/nix-sample-api@%s\nghcr.io/a-fork/shop/nix-sample-web@%s\n' "$D1" "$D2" >"$WORK/refs-fork.txt"
+printf '%s/nix-sample-db@%s\n' "$R" "$D1" >"$WORK/refs-unknown.txt"
 
 deploy() { # deploy NAME [VAR=VALUE...] -- ARGS...: run the script with the fake kubectl, keep out/err/rc/log
   local name=$1 rc=0 vars=()
@@ -291,6 +293,11 @@ t "deploy: kubectl got the kubeconfig in a private file, never in argv or output
 t "deploy: the committed overlay untouched, no temporary file left" bash -c "
   git -C '$ROOT' diff --quiet -- deploy && [ -z \"\$(find '$TMPDIR' -mindepth 1)\" ]"
 
+deploy fork -- staging "$WORK/refs-fork.txt"
+t "deploy: images pushed elsewhere (a fork) replace the base's by name" bash -c "
+  grep -qE ' image: ghcr.io/a-fork/shop/nix-sample-api@$D1\$' '$WORK/fork.applied.yaml' &&
+  grep -qE ' image: ghcr.io/a-fork/shop/nix-sample-web@$D2\$' '$WORK/fork.applied.yaml'"
+
 deploy rollout-fails FAKE_ROLLOUT_FAILS=web -- production "$WORK/refs.txt"
 t "deploy fails: an app not rolled out (exit 4) is named" ended rollout-fails 4 "web did not roll out; the set was rolled back"
 t "deploy fails: ... and every app of the set goes back to the revision it ran before" same \
@@ -304,14 +311,16 @@ deploy no-signin KUBECONFIG_DATA= -- production "$WORK/refs.txt"
 deploy missing -- production "$WORK/refs-missing.txt"
 deploy tag -- production "$WORK/refs-tag.txt"
 deploy no-overlay -- qa "$WORK/refs.txt"
+deploy unknown -- production "$WORK/refs-unknown.txt"
 deploy no-args --
 t "deploy refuses: no sign-in (exit 2)" ended no-signin 2 "no cluster sign-in: KUBECONFIG_DATA"
 t "deploy refuses: an image left without a digest, naming it (exit 2)" ended missing 2 \
   "no digest in .*refs-missing.txt for: ghcr.io/nix-sample/nix-sample/nix-sample-web:digest-not-set"
 t "deploy refuses: a tag, not a digest (exit 2)" ended tag 2 "nix-sample-api:latest' is not <registry>/<image>@sha256"
+t "deploy refuses: an image no app of the overlay runs (exit 2)" ended unknown 2 "overlays/production runs no image nix-sample-db"
 t "deploy refuses: an unknown overlay (exit 2)" ended no-overlay 2 "unknown overlay 'qa' \(overlays: production staging\)"
 t "deploy refuses: no arguments (exit 2)" ended no-args 2 "usage: deploy-kubernetes.sh <overlay> <image-refs>"
-for n in no-signin missing tag no-overlay no-args; do
+for n in no-signin missing tag no-overlay no-args unknown; do
   t "deploy refuses: nothing applied by the refused run '$n'" applied_nothing "$n"
 done
 
