@@ -87,11 +87,27 @@ const policies = {
       const name = d.metadata.name;
       if (d.spec.replicas !== undefined) problem(`${name}: sets replicas, which its autoscaler owns`);
       const rolling = d.spec.strategy?.rollingUpdate;
-      if (d.spec.strategy?.type !== "RollingUpdate" || rolling?.maxUnavailable !== 0)
+      if ((d.spec.strategy?.type ?? "RollingUpdate") !== "RollingUpdate" || rolling?.maxUnavailable !== 0)
         problem(`${name}: not a rolling update with maxUnavailable 0`);
       const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler" && o.metadata.name === name);
       if (hpa?.spec.scaleTargetRef.name !== name || hpa.spec.scaleTargetRef.kind !== "Deployment")
         problem(`${name}: its HorizontalPodAutoscaler does not target it`);
+      // A PodDisruptionBudget that a node drain can always satisfy, and that keeps one pod serving when the
+      // autoscaler's floor is above one.
+      const pdb = objects.find((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === name);
+      const floor = hpa?.spec.minReplicas ?? 1;
+      if (pdb?.spec.minAvailable !== undefined && !(pdb.spec.minAvailable < floor))
+        problem(
+          `${name}: PodDisruptionBudget minAvailable ${pdb.spec.minAvailable} blocks drains at ${floor} replicas`,
+        );
+      if (
+        pdb?.spec.maxUnavailable !== undefined &&
+        !(pdb.spec.maxUnavailable >= 1 && pdb.spec.maxUnavailable < Math.max(floor, 2))
+      )
+        problem(
+          `${name}: PodDisruptionBudget maxUnavailable ${pdb.spec.maxUnavailable} at ${floor} replicas`,
+        );
+      if ((hpa?.spec.maxReplicas ?? 0) < floor) problem(`${name}: maxReplicas below minReplicas`);
       const labels = d.spec.template.metadata.labels;
       for (const kind of ["PodDisruptionBudget", "Service"]) {
         const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
@@ -145,6 +161,9 @@ const policies = {
         if (probe?.httpGet?.path !== path)
           problem(`${name}: ${kind} is not GET ${path} (got ${probe?.httpGet?.path})`);
         else if (portOf(probe) !== app.port) problem(`${name}: ${kind} is not on port ${app.port}`);
+        // The default timeout, 1 s, fails a healthy pod on a busy node.
+        else if (!(probe.timeoutSeconds >= 2))
+          problem(`${name}: ${kind} has no timeoutSeconds of 2 s or more`);
       }
     }
   },
@@ -283,6 +302,16 @@ const policies = {
     const api = byApp.get("api");
     if (api && !env(api.container, "DATABASE_URL")?.valueFrom?.secretKeyRef)
       problem("api: DATABASE_URL does not come from a Secret");
+  },
+
+  /** As committed: every image names its registry (never a Docker Hub short name) and a tag no registry has. */
+  images(objects, byApp) {
+    for (const [name, { pod }] of byApp) {
+      for (const c of pod.containers) {
+        if (!/^[a-z0-9-]+\.[a-z0-9.-]+\/[^:@]+:digest-not-set$/.test(c.image))
+          problem(`${name}: image ${c.image} is not <registry>/<path>:digest-not-set`);
+      }
+    }
   },
 
   /** After the deploy step: every image is `<name>@sha256:<64 hex>`, nothing tagged. */

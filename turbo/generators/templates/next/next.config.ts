@@ -3,43 +3,26 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { NextConfig } from "next";
 
-const appDir = import.meta.dirname;
-const repoRoot = join(appDir, "../..");
+const repoRoot = join(import.meta.dirname, "../..");
 
-/**
- * The build ID is a hash of the sources the build reads (the app's and @repo/server's), not
- * Next's random default: the same sources give the same image.
- */
+// The build ID hashes the app's sources instead of Next's random default: the same sources, the same image.
 function sourceHash(): string {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
-    );
-  const files = [
-    ...walk(join(appDir, "src")),
-    ...walk(join(repoRoot, "packages/server/src")),
-    join(appDir, "package.json"),
-    join(appDir, "start.mjs"),
-    join(repoRoot, "pnpm-lock.yaml"),
-  ].sort();
+  const files = readdirSync(join(import.meta.dirname, "src"), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
   const hash = createHash("sha256");
-  for (const file of files)
-    hash.update(relative(repoRoot, file)).update("\0").update(readFileSync(file)).update("\0");
+  for (const file of [...files, join(repoRoot, "pnpm-lock.yaml")])
+    hash.update(relative(repoRoot, file)).update(readFileSync(file));
   return hash.digest("hex").slice(0, 20);
 }
 
 const config: NextConfig = {
-  // A self-contained server (server.js + the node_modules it traces) that the image runs with plain node.
+  // server.js and the node_modules it traces, from the repository root: what the image runs with plain node.
   output: "standalone",
-  // Trace from the repo root so workspace packages and pnpm's store layout are included.
   outputFileTracingRoot: repoRoot,
-  // @repo/server ships TypeScript source; Next compiles it like the app's own.
   transpilePackages: ["@repo/server"],
-  images: { unoptimized: true },
   poweredByHeader: false,
-  reactStrictMode: true,
-  // `pnpm typecheck` owns type errors; the build doesn't run it a second time.
-  typescript: { ignoreBuildErrors: true },
   generateBuildId: () => sourceHash(),
 };
 
