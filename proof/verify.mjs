@@ -31,11 +31,18 @@ const vitestCounts = (report) =>
     skipped: report.numPendingTests + report.numTodoTests,
   };
 const sum = (counts) =>
-  counts.filter(Boolean).reduce(
-    (a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }),
-    { passed: 0, failed: 0, skipped: 0 },
-  );
-const unitCounts = () => sum(workspaces.map((dir) => vitestCounts(readJson(join(dir, ".reports/unit.json")))));
+  counts
+    .filter(Boolean)
+    .reduce(
+      (a, c) => ({
+        passed: a.passed + c.passed,
+        failed: a.failed + c.failed,
+        skipped: a.skipped + c.skipped,
+      }),
+      { passed: 0, failed: 0, skipped: 0 },
+    );
+const unitCounts = () =>
+  sum(workspaces.map((dir) => vitestCounts(readJson(join(dir, ".reports/unit.json")))));
 const e2eCounts = () => {
   const stats = readJson(join(root, "apps/web/.reports/e2e.json"))?.stats;
   return stats && { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
@@ -69,8 +76,14 @@ const steps = [
     const report = join(reports, `${dir}.json`);
     return {
       name: dir,
-      cmd: [vitest, "run", "--config", `proof/${dir}/vitest.config.ts`, "--reporter=default", "--reporter=json"]
-        .concat(`--outputFile.json=${report}`),
+      cmd: [
+        vitest,
+        "run",
+        "--config",
+        `proof/${dir}/vitest.config.ts`,
+        "--reporter=default",
+        "--reporter=json",
+      ].concat(`--outputFile.json=${report}`),
       counts: () => vitestCounts(readJson(report)),
     };
   }),

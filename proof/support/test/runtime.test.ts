@@ -53,7 +53,8 @@ export function runtimeIssues(manifest: Manifest): string[] {
     if (typeof value !== "string") fail(`runtime.env.${key}`, "must be a string");
   }
   const portVars = Object.entries(env ?? {}).filter(([k, v]) => k.endsWith("_PORT") && v === String(r.port));
-  if (env && portVars.length !== 1) fail("runtime.env", `must set exactly one <NAME>_PORT to ${String(r.port)}`);
+  if (env && portVars.length !== 1)
+    fail("runtime.env", `must set exactly one <NAME>_PORT to ${String(r.port)}`);
   const needs = Array.isArray(r.needs) ? (r.needs as unknown[]) : undefined;
   if (!needs) fail("runtime.needs", "must be a list of app names");
   needs?.forEach((need, i) => {
@@ -101,7 +102,10 @@ describe("runtimeIssues", () => {
       needs: ["api"],
     },
   };
-  const withRuntime = (patch: Record<string, unknown>) => ({ ...valid, runtime: { ...valid.runtime, ...patch } });
+  const withRuntime = (patch: Record<string, unknown>) => ({
+    ...valid,
+    runtime: { ...valid.runtime, ...patch },
+  });
 
   it("accepts a well-formed app", () => {
     expect(runtimeIssues(valid)).toEqual([]);
