@@ -32,7 +32,7 @@ pnpm --filter web run no-such-app-script
 pnpm turbo no-such-task --filter="...[HEAD^1]"
 pnpm verify test no-such-step
 scripts/no-such-script.sh web
-bash tests/no-such-suite/run.sh
+bash proof/no-such-suite/run.sh
 no-such-tool --help
 nix build .#no-such-image
 nix develop --impure .#no-such-shell
@@ -61,7 +61,7 @@ self_test_static() {
     ":6: turbo no-such-task: no turbo.json defines that task" \
     ":7: pnpm verify no-such-step: no such step" \
     ":8: no such file: scripts/no-such-script.sh" \
-    ":9: no such file: tests/no-such-suite/run.sh" \
+    ":9: no such file: proof/no-such-suite/run.sh" \
     ":10: no-such-tool: not a repository command or an allowed external tool" \
     ":17: pnpm no-such-web-script: no such script in web"; do
     grep -qF -- "$bogus$want" <<<"$out" || { echo "missing '$bogus$want' in:"; echo "$out"; return 1; }
