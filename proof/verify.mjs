@@ -31,16 +31,14 @@ const vitestCounts = (report) =>
     skipped: report.numPendingTests + report.numTodoTests,
   };
 const sum = (counts) =>
-  counts
-    .filter(Boolean)
-    .reduce(
-      (a, c) => ({
-        passed: a.passed + c.passed,
-        failed: a.failed + c.failed,
-        skipped: a.skipped + c.skipped,
-      }),
-      { passed: 0, failed: 0, skipped: 0 },
-    );
+  counts.filter(Boolean).reduce(
+    (a, c) => ({
+      passed: a.passed + c.passed,
+      failed: a.failed + c.failed,
+      skipped: a.skipped + c.skipped,
+    }),
+    { passed: 0, failed: 0, skipped: 0 },
+  );
 const unitCounts = () =>
   sum(workspaces.map((dir) => vitestCounts(readJson(join(dir, ".reports/unit.json")))));
 const e2eCounts = () => {

@@ -21,12 +21,7 @@ import autocannon from "autocannon";
 import { measureDevLoop, devLoopRows } from "./lib/dev-loop.mjs";
 import { requests as benchRequests } from "./requests.mjs";
 import { copyWorkTree, median, now, pageWeight, run, treeBytes } from "./lib/measure.mjs";
-import {
-  bareExpressBundleBytes,
-  buildBareNext,
-  createBareNext,
-  referenceServer,
-} from "./lib/references.mjs";
+import { bareExpressBundleBytes, buildBareNext, createBareNext, referenceServer } from "./lib/references.mjs";
 
 const SECTIONS = ["install", "build", "dev", "weight", "payload", "api", "ssr"];
 let options;
@@ -406,7 +401,9 @@ if (only.includes("payload") && existsSync(estimateFile)) {
     const items = Object.entries(estimate.images).flatMap(([image, list]) =>
       list.map(({ item, mib, note }) => [image, item, mib.toFixed(1), note ?? ""]),
     );
-    console.log(`\nImage closures, ESTIMATED (proof/bench/closure-estimate.json, nixpkgs ${estimate.nixpkgsRev}):`);
+    console.log(
+      `\nImage closures, ESTIMATED (proof/bench/closure-estimate.json, nixpkgs ${estimate.nixpkgsRev}):`,
+    );
     console.log(table(["image", "item", "MiB (estimate)", "note"], items));
   } catch (err) {
     problems.push({ section: "estimate", error: `proof/bench/closure-estimate.json: ${err.message}` });

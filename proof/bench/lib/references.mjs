@@ -75,4 +75,3 @@ export async function bareExpressBundleBytes(apiDir) {
   });
   return result.outputFiles.reduce((sum, f) => sum + f.contents.length, 0);
 }
-
