@@ -24,10 +24,15 @@ const workspaces = parse(readFileSync(join(root, "pnpm-workspace.yaml"), "utf8")
   .filter((dir) => existsSync(dir))
   .flatMap((dir) => subdirs(dir).map((name) => join(dir, name)));
 
+// A failed file without a failed test (it did not load) counts as one failure.
 const vitestCounts = (report) =>
   report && {
     passed: report.numPassedTests,
-    failed: report.numFailedTests + (report.success ? 0 : report.numFailedTestSuites),
+    failed:
+      report.numFailedTests +
+      report.testResults.filter(
+        (file) => file.status === "failed" && !file.assertionResults.some((t) => t.status === "failed"),
+      ).length,
     skipped: report.numPendingTests + report.numTodoTests,
   };
 const sum = (counts) =>
