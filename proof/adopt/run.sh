@@ -10,9 +10,10 @@
 #     its entry; push-image.sh pushes it to a real local registry; affected-apps.sh lists it for a change in it;
 #  5. adding a field to the sample entity as docs/apps.md says (the table, db:generate, the form, the page), in
 #     the same clone: only those files change by hand, and the built API stores the field;
+#     Then the sample entity replaced by another (tasks), in every file that names it, with new migrations;
 #  6. `pnpm rename acme-shop --owner acme` there: no spelling of the old name is left, proof/ and .ci/ are gone
 #     and nothing names them, the flake and scripts/apps.sh follow, and the clone's own `pnpm verify` (now
-#     turbo's lint, typecheck, build, test and test:e2e) passes with the generated apps and the new field.
+#     turbo's lint, typecheck, build, test and test:e2e) passes with the generated apps, the field and the tasks.
 #
 # Needs git, jq, pnpm, node 22, nix (Debian's nix-bin), docker-registry and skopeo; with REQUIRE_EVERY_SUITE=1
 # a missing one fails the suite.
@@ -290,6 +291,34 @@ title_stored() { # the built API, on its own new database: a row with a title, s
 t "with the title: the built API stores it (the column default when left out), lists it, refuses a number" title_stored
 commit_title() { gitc add -A && gitc commit -qm "a title"; }
 t "commit the title" commit_title
+
+# ---- 5b. replacing the sample entity with another (docs/apps.md): here a rename of every spelling, files too ---
+# shellcheck disable=SC2016 # JavaScript, expanded by node
+replace_entity() { # $item -> task in every file that names it, new migrations; nothing else names the sample
+  local file
+  while IFS= read -r file; do
+    node -e '
+      const fs = require("node:fs");
+      const [file, item] = process.argv.slice(1);
+      const cap = (w) => w[0].toUpperCase() + w.slice(1);
+      const text = fs.readFileSync(file, "utf8")
+        .replace(new RegExp(`(?<![a-z])${item}`, "g"), "task")
+        .replace(new RegExp(`(?<![A-Z])${cap(item)}`, "g"), "Task")
+        .replace(new RegExp(item.toUpperCase(), "g"), "TASK");
+      fs.writeFileSync(file, text);
+    ' "$C/$file" "$item" || return 1
+    case "$file" in *"$item"*) gitc mv "$file" "${file//$item/task}" ;; esac
+  done < <(gitc grep -il "$item" -- ':!packages/db/migrations')
+  rm -rf "$C/packages/db/migrations"
+  (cd "$C" && pnpm --filter @repo/db db:generate && pnpm exec prettier --write packages/db/migrations) >"$WORK/replace.log" 2>&1 ||
+    { tail -n 20 "$WORK/replace.log"; return 1; }
+  grep -lq 'CREATE TABLE "tasks"' "$C"/packages/db/migrations/0000_*.sql || { ls "$C/packages/db/migrations"; return 1; }
+  local left
+  left=$(gitc grep -inE "(^|[^a-z])$item" -- . || true)
+  [ -z "$left" ] || { echo "still naming the sample: $left" | head -n 20; return 1; }
+  gitc add -A && gitc commit -qm "tasks replace the sample"
+}
+t "replacing the sample entity ($entity) by tasks: every file that names it, new migrations, nothing left" replace_entity
 
 # ---- 6. pnpm rename in the same clone (generated apps and the field included), then its own pnpm verify ----
 old_name=$(jq -r .name "$repo/package.json")
