@@ -73,7 +73,7 @@
       templates.default = {
         path = ./.;
         description = "pnpm + Turborepo monorepo with a Nix flake: discovered apps, devenv shells, docker-free OCI images";
-        # A list, so that `pnpm rename`, which removes its own traces, can drop its line.
+        # One string per line: a line marked for removal goes without touching the others.
         welcomeText = builtins.concatStringsSep "\n" [
           "# Your copy of nix-sample"
           ""
