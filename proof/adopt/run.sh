@@ -36,7 +36,7 @@ hardcoded_names() {
       grep -vE 'gh api |api\.github\.com|github_api_url|GITHUB_API_URL' || true
   done)
   [ -z "$hits" ] || {
-    echo "app names in code (find the apps instead: nix/apps.nix, scripts/lib/apps.sh, scripts/apps.sh):"
+    echo "app names in code (find the apps instead: nix/apps.nix reads their runtime fields):"
     echo "$hits"
     return 1
   }
