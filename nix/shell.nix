@@ -20,7 +20,7 @@ let
 
   # `devenv up` runs PostgreSQL with one database, on loopback. Its superuser is you (devenv's initdb runs as
   # the current user, trust auth), which node-postgres picks from $USER. Nothing uses it until you say so:
-  # DATABASE_URL=$DEVENV_DATABASE_URL pnpm dev (docs/database.md). Entering a shell never starts it.
+  # DATABASE_URL=$DEVENV_DATABASE_URL pnpm dev (docs/nix.md). Entering a shell never starts it.
   # The port is DEV_POSTGRES_PORT when set at evaluation (devenv's evaluation is impure anyway), else one that
   # leaves a system PostgreSQL on 5432 alone.
   postgres = {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm bench`: how fast the development loop is and how lean the output is. Each figure is printed beside
 // a reference measured in the same run (these machines are noisy: read the ratios) and its target.
-// docs/BENCHMARKS.md says what each figure measures.
+// The README beside this file says what each figure measures, with the latest figures.
 //
 //   pnpm bench                      full run, about 4 minutes on 2 cores
 //   pnpm bench -- --quick           single runs and short loads, for working on the bench itself
