@@ -281,17 +281,23 @@ discovered() { # every app with a runtime field, nothing else; its settings are 
 }
 t "nix/apps.nix: the apps under apps/ with their runtime fields; image <project>-<app>, source label from package.json" discovered
 
-settings_vs_apps() { # static half; serve-check.sh starts the built apps with no environment at all
-  local api_env="$repo/apps/api/src/env.ts" web_env="$repo/apps/web/src/env.ts"
-  grep -Eq "API_PORT:.*default\($(jq .apps.api.port "$C")\)" "$api_env" || { echo "API_PORT default in $api_env != apps.api.port"; return 1; }
-  grep -Eq 'API_HOST:.*default\("127\.0\.0\.1"\)' "$api_env" || { echo "API_HOST default changed in $api_env"; return 1; }
-  jqe '.apps.api.env.API_HOST == "0.0.0.0" and .apps.api.env.API_PORT == (.apps.api.port | tostring)' "$C" || return 1
-  grep -qF "\"$(jq -r .apps.api.env.WEB_ORIGIN "$C")\"" "$api_env" || { echo "WEB_ORIGIN default differs"; return 1; }
-  grep -Eq "WEB_PORT:.*default\($(jq .apps.web.port "$C")\)" "$web_env" || { echo "WEB_PORT default in $web_env != apps.web.port"; return 1; }
-  grep -qF "\"$(jq -r .apps.web.env.API_URL "$C")\"" "$web_env" || { echo "API_URL default differs"; return 1; }
-  jqe '.apps.web.env.WEB_PORT == (.apps.web.port | tostring) and .apps.web.env.WEB_HOST == "0.0.0.0"' "$C"
+settings_vs_apps() { # static half (serve-check.sh starts the built apps with no environment at all): every
+  # runtime.env value is the app's own default in its src/env.ts, but *_HOST, which the image opens to 0.0.0.0
+  local app env_ts var value
+  for app in $(jq -r '.[]' <<<"$APPS"); do
+    env_ts="$repo/apps/$app/src/env.ts"
+    [ -f "$env_ts" ] || { echo "apps/$app has no src/env.ts"; return 1; }
+    while IFS=$'\t' read -r var value; do
+      case "$var" in
+        *_HOST) [ "$value" = 0.0.0.0 ] || { echo "apps.$app.env.$var is $value, not 0.0.0.0"; return 1; } ;;
+        *_PORT) grep -Eq "$var:.*default\($value\)" "$env_ts" || { echo "$var default in $env_ts != $value"; return 1; } ;;
+        *) grep -qF "\"$value\"" "$env_ts" || { echo "$var: $env_ts has no default \"$value\" (a setting the app doesn't read?)"; return 1; } ;;
+      esac
+    done < <(jq -r '.runtime.env | to_entries[] | [.key, .value] | @tsv' "$repo/apps/$app/package.json")
+  done
+  grep -Eq 'API_HOST:.*default\("127\.0\.0\.1"\)' "$repo/apps/api/src/env.ts" || { echo "the API's own default host is not loopback"; return 1; }
 }
-t "settings match the apps: ports, API_HOST (image 0.0.0.0, app 127.0.0.1), WEB_ORIGIN, API_URL" settings_vs_apps
+t "settings match the apps: each runtime.env value is the app's default (but *_HOST: 0.0.0.0 in the image); the API's own host is loopback" settings_vs_apps
 
 image_config() {
   local app
