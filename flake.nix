@@ -1,6 +1,6 @@
 # nix-sample's flake: a table of contents. The work lives in small files under ./nix.
 #
-#   nix develop --impure          devShells.default (lean), .#ci (plus the test rig), .#dev-<app> per app
+#   nix develop --impure          devShells.default (lean), .#ci (plus the e2e browser), .#dev-<app> per app
 #                                 nix/shells.nix, nix/shell.nix
 #   devenv up (in any shell)      the shells' PostgreSQL; devenv re-enters the shell it was run in
 #   nix build                     packages.default: a directory with every image archive
@@ -73,7 +73,7 @@
       templates.default = {
         path = ./.;
         description = "pnpm + Turborepo monorepo with a Nix flake: discovered apps, devenv shells, docker-free OCI images";
-        # A list, so that `pnpm rename`, which removes its own traces, can drop its line.
+        # One string per line: a line marked for removal goes without touching the others.
         welcomeText = builtins.concatStringsSep "\n" [
           "# Your copy of nix-sample"
           ""

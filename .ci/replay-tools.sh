@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GNU tar and zstd at the versions nixpkgs' fetchPnpmDeps uses (proof/nix/fetcher-tools.json), for
-# `scripts/update-pnpm-hash.sh --replay` on a Debian 12 machine, whose own tar 1.34 and zstd 1.5.4 write
+# proof/nix/update-hash.sh (the fetcher replay) on a Debian 12 machine, whose own tar 1.34 and zstd 1.5.4 write
 # other bytes. Both come from Debian trixie through a private apt configuration (`apt-get download` +
 # `dpkg-deb -x` into .tools/replay/); nothing is installed system-wide.
 #

@@ -1,5 +1,5 @@
-# The apps, discovered: every directory under apps/ whose package.json has a `runtime` field (the schema
-# is packages/contracts/src/runtime.ts; its test checks every app). Nothing here lists an app by name:
+# The apps, discovered: every directory under apps/ whose package.json has a `runtime` field (kind next or
+# node, port, ready, entry, writableDirs, env, needs). Nothing here lists an app by name:
 # adding apps/<name> (`pnpm turbo gen app`) adds its package, image, dev shell, push and CI legs.
 #
 #   project       the root package.json's name: image names are <project>-<app>

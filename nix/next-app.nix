@@ -32,7 +32,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
     workspace.pnpm
   ];
 
-  # The exact command proof/nix/run.sh runs offline (it reads this phase from the flake).
+  # The app's own build script, as `pnpm build` runs it outside Nix.
   buildPhase = ''
     runHook preBuild
     pnpm --filter=${settings.name} run build
@@ -51,8 +51,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
 
   # Leave the tree exactly as Next wrote it: patchShebangs would point node_modules scripts at the full
   # nodejs_22 (pulling it into the image, which runs nodejs-slim), and there is nothing to strip.
-  # noBrokenSymlinks would reject the cache link above; proof/nix/run.sh checks that it is the only
-  # link leaving the tree.
+  # noBrokenSymlinks would reject the cache link above, the only link that leaves the tree.
   dontFixup = true;
   dontCheckForBrokenSymlinks = true;
 

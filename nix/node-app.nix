@@ -29,7 +29,7 @@ stdenvNoCC.mkDerivation (finalAttrs: {
     workspace.pnpm
   ];
 
-  # The exact command proof/nix/run.sh runs offline (it reads this phase from the flake).
+  # The app's own build script, as `pnpm build` runs it outside Nix.
   buildPhase = ''
     runHook preBuild
     pnpm --filter=${settings.name} run build

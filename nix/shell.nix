@@ -2,8 +2,8 @@
 #   name   the shell's devShells attribute; devenv's `devenv up` re-enters the shell of that name
 #   root   devenv's root: the checkout (nix/shells.nix finds it), so every shell shares one .devenv
 #   app    null for the whole-repo shells, or an app's name (a key of settings.apps) for its own shell
-#   ci     true for the shell that also carries everything the test suites start (browser, containers, …)
-# Options used: packages, scripts, env, enterShell, services.postgres, devenv.root (devenv.sh/reference/options).
+#   ci     true for the shell that also carries the e2e browser and the image smoke test's containers
+# Options used: packages, env, enterShell, services.postgres, devenv.root (devenv.sh/reference/options).
 {
   workspace,
   settings,
@@ -20,7 +20,7 @@ let
 
   # `devenv up` runs PostgreSQL with one database, on loopback. Its superuser is you (devenv's initdb runs as
   # the current user, trust auth), which node-postgres picks from $USER. Nothing uses it until you say so:
-  # DATABASE_URL=$DEVENV_DATABASE_URL pnpm dev (docs/database.md). Entering a shell never starts it.
+  # DATABASE_URL=$DEVENV_DATABASE_URL pnpm dev (docs/nix.md). Entering a shell never starts it.
   # The port is DEV_POSTGRES_PORT when set at evaluation (devenv's evaluation is impure anyway), else one that
   # leaves a system PostgreSQL on 5432 alone.
   postgres = {
@@ -61,9 +61,9 @@ let
           nix build                    every image into ./result/ (Linux)
           ${
             if ci then
-              "pnpm verify                  every suite (this shell has their browser, containers and registry)"
+              "pnpm test:e2e                the end-to-end tests (this shell has their browser)"
             else
-              "nix develop --impure .#ci    the test suites' tools too (browser, containers, registry)"
+              "nix develop --impure .#ci    the e2e browser and containers too"
           }
       ''
     else
@@ -96,37 +96,19 @@ in
     pkgs.jq
     pkgs.curl
     pkgs.skopeo # scripts/push-image.sh, print-digest.sh
-    pkgs.postgresql_17 # psql, and initdb/pg_ctl for the database tests' throwaway clusters
+    pkgs.postgresql_17 # psql; TEST_DATABASE_URL can point the database tests at it
     pkgs.shellcheck # pnpm lint (scripts/lint-repo.sh)
     pkgs.yamllint
-    pkgs.kubectl # scripts/deploy-kubernetes.sh, proof/kubernetes (`kubectl kustomize` renders deploy/kubernetes)
+    pkgs.kubectl # scripts/deploy-kubernetes.sh (`kubectl kustomize` renders deploy/kubernetes)
     pkgs.kustomize # the same renderer on its own (`kustomize build deploy/kubernetes/overlays/staging`)
   ]
-  # The ci shell: every tool the test suites call (proof/nix checks this list against them).
-  ++ lib.optionals ci (
-    [
-      pkgs.zstd # the pnpm-hash replay
-      pkgs.apacheHttpd # htpasswd: the shipping tests' registry with a login
-      pkgs.distribution # an OCI registry for the shipping tests (see scripts below)
-      (pkgs.python3.withPackages (ps: [ ps.pyyaml ])) # proof/pipeline reads the workflows with PyYAML
-    ]
-    # Linux only: containers (image smoke tests), the e2e browser, namespaces and networking for the
-    # offline build rehearsal. On macOS those tests skip, and nixpkgs has no such builds there.
-    ++ lib.optionals isLinux [
-      pkgs.podman
-      pkgs.runc
-      pkgs.chromium
-      pkgs.util-linux
-      pkgs.iproute2
-      pkgs.glibc.bin # ldd: proof/smoke copies Node.js's libraries into its stand-in images
-    ]
-  );
-
-  # The registry binary is `registry` in nixpkgs (distribution) and `docker-registry` in Debian, which the
-  # scripts call: give it the Debian name too.
-  scripts = lib.optionalAttrs ci {
-    docker-registry.exec = ''exec ${lib.getExe pkgs.distribution} "$@"'';
-  };
+  # The ci shell adds the e2e tests' browser and the containers scripts/smoke-image.sh runs an image in.
+  # Linux only: nixpkgs builds none of them for macOS.
+  ++ lib.optionals (ci && isLinux) [
+    pkgs.chromium
+    pkgs.podman
+    pkgs.runc
+  ];
 
   env =
     workspace.buildEnv
@@ -137,7 +119,7 @@ in
       # pnpm (like corepack) honours this: a packageManager pin for another version never stops a command.
       COREPACK_ENABLE_STRICT = "0";
     }
-    # The e2e tests' browser (proof/support/index.mjs defaults to Debian's /usr/bin/chromium).
+    # The e2e tests' browser (Playwright takes it from CHROMIUM_PATH).
     // lib.optionalAttrs (ci && isLinux) { CHROMIUM_PATH = lib.getExe pkgs.chromium; }
     // {
       DEV_POSTGRES_PORT = toString postgres.port;

@@ -1,6 +1,6 @@
 # devShells.<system>, all from one devenv module (nix/shell.nix):
 #   default    lean: what `pnpm dev`, `pnpm build`, `pnpm lint` and the shipping scripts call
-#   ci         default plus everything the test suites start (browser, containers, registry, python)
+#   ci         default plus the e2e tests' browser and the image smoke test's containers (Linux)
 #   dev-<app>  lean, with that app's own defaults; one per app under apps/ (nix/apps.nix finds them)
 # devenv reads $PWD, so enter them impurely: `nix develop --impure` or the .envrc files (direnv).
 { pkgs, inputs }:

@@ -6,8 +6,7 @@
   fetchPnpmDeps,
 }:
 let
-  # The one Node.js knob: the dev shells, the builds and the images all follow it. Keep .nvmrc equal
-  # (proof/nix/run.sh checks that).
+  # The one Node.js knob: the dev shells, the builds and the images all follow it. Keep .nvmrc equal.
   nodeMajor = "22";
 
   nodejs = pkgs."nodejs_${nodeMajor}";
@@ -72,7 +71,7 @@ in
     src
     ;
 
-  # The same variables the tests' offline rehearsal sets (proof/nix/run.sh).
+  # No telemetry from a build: it runs offline in the sandbox anyway.
   buildEnv = {
     NEXT_TELEMETRY_DISABLED = "1";
     TURBO_TELEMETRY_DISABLED = "1";

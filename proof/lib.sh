@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tiny test harness shared by the shell suites under tests/*/run.sh.
+# Tiny test harness shared by the shell suites, proof/*/run.sh.
 # Each suite sources this, calls `t` once per case, and ends with `t_summary`,
 # which prints the closing line `N passed, N failed` and sets the exit code.
 set -euo pipefail
@@ -68,7 +68,7 @@ expect_fail() {
   grep -qE -- "$pattern" <<<"$out" || { echo "output lacks /$pattern/: $out"; return 1; }
 }
 
-# Clusters a suite starts through @repo/test-support are tagged with this run's id (their directories are
+# Clusters a suite starts through proof/support are tagged with this run's id (their directories are
 # /tmp/pg-test-ID-*), so t_no_postgres_left checks this run's alone, even beside other runs.
 T_LIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PG_TEST_RUN=${PG_TEST_RUN:-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')}

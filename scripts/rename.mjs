@@ -5,16 +5,17 @@
 // `my-app`, snake `my_app`, SCREAMING `MY_APP`, Pascal `MyApp`, camel `myApp`, compact `myapp`) in the
 // tracked text files, and the source URL https://github.com/<owner>/<name> (root package.json's
 // `repository.url`, which becomes the images' org.opencontainers.image.source label). Without --owner the
-// owner stays. proof/nix/fixtures (third-party lockfiles) and binary files are left alone.
+// owner stays. Binary files are left alone.
 //
 // It refuses (exit 2, nothing written) a name that is not both a valid npm package name and an OCI
 // repository path component, an owner GitHub would not accept, and (exit 3) uncommitted changes to
 // tracked files (untracked ones are never touched), so that `git diff` shows exactly what it did and
 // `git checkout .` undoes it.
 //
-// It runs once: having renamed, it removes itself (this file, the `rename` script in package.json, and the
-// lines about it in tests and docs, marked `rename:begin` … `rename:end` around a block or `rename:line` on one
-// line), so the project keeps only what it will use. The app generator (turbo/generators) stays.
+// It runs once: having renamed, it removes itself and what proves the template rather than your project: this
+// file, proof/ and .ci/, the `rename` and `bench` scripts in package.json (`verify` becomes turbo's own steps), and
+// the lines about them elsewhere, marked `rename:begin` … `rename:end` around a block or `rename:line` on one
+// line. The app generator (turbo/generators) stays.
 // Logs go to stderr; the new name alone goes to stdout.
 import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -115,7 +116,8 @@ const alternatives = [...replacements.keys()].sort((a, b) => b.length - a.length
 const pattern = new RegExp(`(?<=^|[^A-Za-z0-9]|\\\\[nrt])(?:${alternatives.join("|")})(?![a-z0-9])`, "g");
 
 const self = "scripts/rename.mjs";
-const skip = (file) => file.startsWith("proof/nix/fixtures/") || file === self;
+const removed = ["proof/", ".ci/"];
+const skip = (file) => file === self || removed.some((dir) => file.startsWith(dir));
 
 /** The text without the lines about renaming: `rename:line` lines, and `rename:begin` … `rename:end` blocks. */
 const withoutRename = (text) => {
@@ -145,6 +147,8 @@ for (const file of files) {
   if (file === "package.json") {
     const json = JSON.parse(renamed);
     delete json.scripts?.rename;
+    delete json.scripts?.bench;
+    if (json.scripts?.verify) json.scripts.verify = "turbo run lint typecheck build test test:e2e";
     renamed = `${JSON.stringify(json, null, 2)}\n`;
   }
   if (renamed !== text) changes.push([file, renamed]);
@@ -152,9 +156,20 @@ for (const file of files) {
 // Computed first, written after: a failure above leaves every file as it was.
 for (const [file, text] of changes) writeFileSync(join(root, file), text);
 rmSync(join(root, self));
+for (const dir of removed) rmSync(join(root, dir), { recursive: true, force: true });
+
+// What still names them would break (a link, a command): say where, so it can be marked or fixed.
+const leftover = files.filter((file) => {
+  try {
+    return /(^|[^\w.-])(proof|\.ci)\//m.test(readFileSync(join(root, file), "utf8"));
+  } catch {
+    return false; // a directory, a submodule
+  }
+});
+if (leftover.length) log(`warning: these still name proof/ or .ci/: ${leftover.join(", ")}`);
 
 log(
-  `${oldName} -> ${name}, github.com/${oldOwner}/${oldRepo} -> github.com/${owner}/${name}: ${changes.length + 1} files changed (${self} and its tests and docs removed: it has done its job)`,
+  `${oldName} -> ${name}, github.com/${oldOwner}/${oldRepo} -> github.com/${owner}/${name}: ${changes.length + 1} files changed; ${self}, proof/ and .ci/ removed (they have done their job)`,
 );
 log("next: git diff, pnpm install, commit");
 process.stdout.write(`${name}\n`);

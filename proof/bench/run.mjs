@@ -1,35 +1,27 @@
 #!/usr/bin/env node
 // `pnpm bench`: how fast the development loop is and how lean the output is. Each figure is printed beside
 // a reference measured in the same run (these machines are noisy: read the ratios) and its target.
-// docs/BENCHMARKS.md says what each figure measures.
+// The README beside this file says what each figure measures, with the latest figures.
 //
 //   pnpm bench                      full run, about 4 minutes on 2 cores
 //   pnpm bench -- --quick           single runs and short loads, for working on the bench itself
 //   pnpm bench -- --only=dev,api    some sections: install, build, dev, weight, payload, api, ssr
 //
-// The bench knows no app's routes: it loads each app with the requests its package.json's `runtime.requests`
-// declares (the API: a read and a write; the web: its page). The API runs on PostgreSQL (a throwaway cluster from
-// @repo/test-support, or TEST_DATABASE_URL's server) beside the same app on the tests' in-memory store, and beside
-// the bare Express + pg server the app ships as proof/bench/bare-api.mjs (same SQL, same database);
-// `pnpm dev` runs on PGlite. The web's page is compared with a bare Next page fetching the API's declared read.
-// Install, builds and `pnpm dev` run in a temp copy of the work tree; servers start through
-// @repo/test-support, and all traffic goes to 127.0.0.1. Prints one table and writes proof/bench/results.json.
+// The requests it sends are its own (./requests.mjs: the API's read and write, the web's page). The API runs on
+// PostgreSQL (a throwaway cluster from ../support, or TEST_DATABASE_URL's server) beside the bare Express + pg
+// server in ./bare-api.mjs (same SQL, same database); `pnpm dev` runs on PGlite. The web's page is compared with
+// a bare Next page fetching the API's read. Install, builds and `pnpm dev` run in a temp copy of the work tree;
+// servers start through ../support, and all traffic goes to 127.0.0.1. Prints one table and writes proof/bench/results.json.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { runtimeSchema } from "@repo/contracts/runtime";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort, paths, startServer, testDatabaseUrl } from "../support/index.mjs";
 import autocannon from "autocannon";
 import { measureDevLoop, devLoopRows } from "./lib/dev-loop.mjs";
+import { requests as benchRequests } from "./requests.mjs";
 import { copyWorkTree, median, now, pageWeight, run, treeBytes } from "./lib/measure.mjs";
-import {
-  bareExpressBundleBytes,
-  buildBareNext,
-  buildMemoryApi,
-  createBareNext,
-  referenceServer,
-} from "./lib/references.mjs";
+import { bareExpressBundleBytes, buildBareNext, createBareNext, referenceServer } from "./lib/references.mjs";
 
 const SECTIONS = ["install", "build", "dev", "weight", "payload", "api", "ssr"];
 let options;
@@ -51,12 +43,8 @@ const CONNECTIONS = 100;
 /** Items the API holds while it is read: what its declared write creates, this many times. */
 const SEEDED = 20;
 
-/** The requests `app` declares in its runtime field: the first GET and the first POST. */
-function declared(app) {
-  const manifest = JSON.parse(readFileSync(join(paths.repoRoot, "apps", app, "package.json"), "utf8"));
-  const requests = runtimeSchema.parse(manifest.runtime).requests ?? [];
-  return { read: requests.find((r) => r.method === "GET"), write: requests.find((r) => r.method === "POST") };
-}
+/** The requests the bench sends `app`: a read (GET) and, for the API, a write (POST). */
+const declared = (app) => benchRequests[app];
 
 const started = now();
 const seconds = () => ((now() - started) / 1000).toFixed(0);
@@ -169,7 +157,7 @@ await section("dev", [ws.dir, bare], async () => {
 });
 
 /**
- * Our built API on a free port, on a new database of a throwaway PostgreSQL (@repo/test-support); LOG_LEVEL=silent,
+ * Our built API on a free port, on a new database of a throwaway PostgreSQL (proof/support); LOG_LEVEL=silent,
  * so the figures don't measure logging.
  */
 async function startOurApi() {
@@ -264,7 +252,7 @@ await section("api", [ws.dir], async () => {
   await built();
   const requests = declared("api");
   if (!requests.read || !requests.write)
-    throw new Error("apps/api declares no GET and POST in runtime.requests");
+    throw new Error("proof/bench/requests.mjs has no read and write for the API");
   const api = await startOurApi();
   await seed(api.url, requests);
   const BODY_FILE = join(ws.dir, "bench-read.json");
@@ -273,18 +261,10 @@ await section("api", [ws.dir], async () => {
     const env = { PORT: `${await freePort()}`, BODY_FILE, BODY_PATH: requests.read.path, ...more };
     return startServer({ entry: referenceServer, env, readyPath: requests.read.path });
   };
-  const memoryEntry = await buildMemoryApi(ours.api, join(ws.dir, "bench-memory-api.mjs"));
-  const memory = await startServer({
-    entry: memoryEntry,
-    env: { PORT: `${await freePort()}` },
-    readyPath: "/ready",
-  });
-  await seed(memory.url, requests);
   const bareDb = await startBareReference(api.databaseUrl);
   const servers = {
     ours: api,
     ...(bareDb ? { bareDb } : {}),
-    memory,
     express: await reference({ EXPRESS_FROM: join(ours.api, "package.json") }),
     http: await reference({}),
   };
@@ -304,22 +284,6 @@ await section("api", [ws.dir], async () => {
       );
       row("API p99 latency, PostgreSQL", "ms", p99("ours"), ["bare Express 5 + pg", p99("bareDb")]);
     }
-    row(
-      `${title}, PostgreSQL`,
-      "req/s",
-      rps("ours"),
-      ["in-memory store", rps("memory")],
-      "≥ 0.5 ×",
-      rps("ours") / rps("memory") >= 0.5,
-    );
-    row(
-      "API p99 latency, PostgreSQL",
-      "ms",
-      p99("ours"),
-      ["in-memory store", p99("memory")],
-      "≤ 2.5 ×",
-      p99("ours") / p99("memory") <= 2.5,
-    );
     row(title, "req/s", rps("ours"), ["bare Express 5 (same body)", rps("express")]);
     row(
       title,
@@ -339,8 +303,8 @@ await section("api", [ws.dir], async () => {
       p99("ours") <= 20,
     );
 
-    // The write, on the database and on the in-memory store: what storing costs (no lock, no count: one INSERT).
-    const write = await compare({ ours: api, ...(bareDb ? { bareDb } : {}), memory }, requests.write);
+    // The write: what storing costs beside the bare server's one INSERT.
+    const write = await compare({ ours: api, ...(bareDb ? { bareDb } : {}) }, requests.write);
     if (bareDb) {
       const ratio = write.rps("ours") / write.rps("bareDb");
       const name = `API ${requests.write.name}, ${CONNECTIONS} connections, PostgreSQL`;
@@ -357,14 +321,6 @@ await section("api", [ws.dir], async () => {
         write.p99("bareDb"),
       ]);
     }
-    row(`API ${requests.write.name}, ${CONNECTIONS} connections, PostgreSQL`, "req/s", write.rps("ours"), [
-      "in-memory store",
-      write.rps("memory"),
-    ]);
-    row("API write p99 latency, PostgreSQL", "ms", write.p99("ours"), [
-      "in-memory store",
-      write.p99("memory"),
-    ]);
     const bad = read.bad("ours") + write.bad("ours");
     row("API errors + timeouts + non-2xx", "n", bad, ["-", undefined], "0", bad === 0);
   } finally {
@@ -375,7 +331,7 @@ await section("api", [ws.dir], async () => {
 await section("ssr", [ws.dir, bare], async () => {
   await Promise.all([built(), bareBuilt()]);
   const [apiRequests, { read: page }] = [declared("api"), declared("web")];
-  if (!page) throw new Error("apps/web declares no GET in runtime.requests");
+  if (!page) throw new Error("proof/bench/requests.mjs has no read for the web");
   const api = await startOurApi();
   await seed(api.url, apiRequests);
   const webEnv = { WEB_HOST: "127.0.0.1", WEB_PORT: `${await freePort()}`, API_URL: api.url };
@@ -445,7 +401,9 @@ if (only.includes("payload") && existsSync(estimateFile)) {
     const items = Object.entries(estimate.images).flatMap(([image, list]) =>
       list.map(({ item, mib, note }) => [image, item, mib.toFixed(1), note ?? ""]),
     );
-    console.log(`\nImage closures, ESTIMATED (proof/bench/closure-estimate.json, nixpkgs ${estimate.nixpkgsRev}):`);
+    console.log(
+      `\nImage closures, ESTIMATED (proof/bench/closure-estimate.json, nixpkgs ${estimate.nixpkgsRev}):`,
+    );
     console.log(table(["image", "item", "MiB (estimate)", "note"], items));
   } catch (err) {
     problems.push({ section: "estimate", error: `proof/bench/closure-estimate.json: ${err.message}` });

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Every shell command the docs show must exist in this repository. Reads the fenced ```bash / ```sh / ```shell /
-// ```console blocks of README.md, LESSONS.md and docs/*.md (or the files given after --files) and reports, as
+// ```console blocks of every tracked Markdown file (or the files given after --files) and reports, as
 // `file:line: problem`, any:
 //   - `pnpm <script>` that is neither a pnpm command nor a script of the package it runs in (the root, the
 //     directory a preceding `cd` entered, or the `--filter` package), `pnpm turbo <task>` that no turbo.json
 //     defines, `pnpm turbo gen <name>` without that generator, `pnpm verify <step>` that is not a step;
-//   - repository path (`scripts/…`, `tests/…/run.sh`, `../../scripts/…`, `apps/web`) that does not exist, unless
+//   - repository path (`scripts/…`, `proof/…/run.sh`, `../../scripts/…`, `apps/web`) that does not exist, unless
 //     git ignores it (a build output such as `apps/web/.next/standalone/…`);
 //   - command that is none of these and not in EXTERNAL_TOOLS below;
 //   - with `nix FLAKE_COPY`: `nix build` / `develop` / `run` / `shell` attribute (`.#name`) that the flake does not
@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
+import { docFiles } from "./doc-files.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
 const [mode, ...rest] = process.argv.slice(2);
@@ -154,20 +155,13 @@ const verifySteps = new Set([
   ...[...readFileSync(join(root, "proof/verify.mjs"), "utf8").matchAll(/\{ name: "([\w:-]+)"/g)].map(
     (m) => m[1],
   ),
-  ...readdirSync(join(root, "tests")).filter((d) => existsSync(join(root, "tests", d, "run.sh"))),
+  ...readdirSync(join(root, "proof")).filter((d) =>
+    ["run.sh", "vitest.config.ts"].some((f) => existsSync(join(root, "proof", d, f))),
+  ),
 ]);
 
 // --- reading the docs ---------------------------------------------------------------------------------------------
-const files =
-  filesAt >= 0
-    ? rest.slice(filesAt + 1)
-    : [
-        "README.md",
-        "LESSONS.md",
-        ...readdirSync(join(root, "docs"))
-          .filter((f) => f.endsWith(".md"))
-          .map((f) => `docs/${f}`),
-      ];
+const files = filesAt >= 0 ? rest.slice(filesAt + 1) : docFiles();
 
 /** The command lines of a file's shell blocks: { file, line, text, block } with continuation lines joined. */
 function commandLines(file) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Two promises the docs and comments make, checked:
-//   paths   every repository path named in a doc (README.md, LESSONS.md, docs/*.md: prose and code alike) or in a
+//   paths   every repository path named in a doc (every tracked Markdown file: prose and code alike) or in a
 //           code comment (// # /* * in the tracked source, scripts, Nix, workflow and config files) exists, unless
 //           git ignores it (a build output such as apps/web/.next/cache). A path is a word starting with one of
 //           the repository's top-level directories (apps/, docs/, nix/, scripts/, …), or with ./ or ../ (relative
@@ -12,6 +12,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
+import { docFiles } from "./doc-files.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
 const [mode, ...rest] = process.argv.slice(2);
@@ -26,13 +27,7 @@ const project = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).nam
 // The apps whose image cannot start without DATABASE_URL (production requires it: apps/api/src/env.ts).
 const DATABASE_IMAGES = ["api"].map((app) => `${project}-${app}`);
 
-const docs = () => [
-  "README.md",
-  "LESSONS.md",
-  ...readdirSync(join(root, "docs"))
-    .filter((f) => f.endsWith(".md"))
-    .map((f) => `docs/${f}`),
-];
+const docs = docFiles;
 const tracked = () =>
   spawnSync("git", ["-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
     encoding: "utf8",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # proof/docs/run.sh: every shell command the docs show exists. ./commands.mjs reads the ```bash/sh/shell/console
-# blocks of README.md, LESSONS.md and docs/*.md and reports, as file:line, a pnpm script, turbo task or verify
+# blocks of every Markdown file and reports, as file:line, a pnpm script, turbo task or verify
 # step nobody defines, a repository path that isn't there, an unknown command, and (with Nix: the flake copy
 # evaluated against the stand-ins of proof/nix, through proof/lib-nix.sh) a `nix build`/`develop` attribute the
 # flake doesn't define. First the checker is shown a doc full of wrong commands and must name each one.
@@ -32,7 +32,7 @@ pnpm --filter web run no-such-app-script
 pnpm turbo no-such-task --filter="...[HEAD^1]"
 pnpm verify test no-such-step
 scripts/no-such-script.sh web
-bash tests/no-such-suite/run.sh
+bash proof/no-such-suite/run.sh
 no-such-tool --help
 nix build .#no-such-image
 nix develop --impure .#no-such-shell
@@ -61,7 +61,7 @@ self_test_static() {
     ":6: turbo no-such-task: no turbo.json defines that task" \
     ":7: pnpm verify no-such-step: no such step" \
     ":8: no such file: scripts/no-such-script.sh" \
-    ":9: no such file: tests/no-such-suite/run.sh" \
+    ":9: no such file: proof/no-such-suite/run.sh" \
     ":10: no-such-tool: not a repository command or an allowed external tool" \
     ":17: pnpm no-such-web-script: no such script in web"; do
     grep -qF -- "$bogus$want" <<<"$out" || { echo "missing '$bogus$want' in:"; echo "$out"; return 1; }
@@ -69,7 +69,7 @@ self_test_static() {
   [ "$(grep -c "^$bogus:" <<<"$out")" -eq 8 ] || { echo "expected exactly 8 problems:"; echo "$out"; return 1; }
 }
 t "a doc with wrong commands: each is reported as file:line and what is missing (and nothing else)" self_test_static
-t "README.md, LESSONS.md and docs/*.md: every pnpm script, turbo task, verify step, repository path and tool exists" check static
+t "the docs (every Markdown file): every pnpm script, turbo task, verify step, repository path and tool exists" check static
 
 # Wrong paths and an API run without its database, in a doc and in a script's comments.
 bogus_paths="proof/docs/.bogus-paths-$$.md"
@@ -117,7 +117,7 @@ self_test_database() {
 }
 t "a doc and a script naming missing paths: each reported as file:line (placeholders, ignored outputs and strings are not)" self_test_paths
 t "docker/podman runs of the API without -e DATABASE_URL are reported (a prefix assignment does not reach the container)" self_test_database
-t "every repository path named in README.md, LESSONS.md, docs/*.md and the code's comments exists" paths paths
+t "every repository path named in the docs (every Markdown file) and the code's comments exists" paths paths
 t "every docker/podman run of the API image in the docs passes DATABASE_URL" paths database
 
 if ! command -v nix >/dev/null 2>&1; then
@@ -138,6 +138,6 @@ else
     [ "$(grep -c "^$bogus:" <<<"$out")" -eq 2 ] || { echo "expected exactly 2 problems (.#image-web exists):"; echo "$out"; return 1; }
   }
   t "a doc with a bogus .#attribute: reported as file:line (evaluated against the stand-ins)" self_test_nix
-  t "README.md, LESSONS.md and docs/*.md: every nix build/develop .#attribute is defined by the flake" check nix "$WORK/flake"
+  t "the docs: every nix build/develop .#attribute is defined by the flake" check nix "$WORK/flake"
 fi
 t_summary

@@ -1,6 +1,6 @@
 // Load generation for the load suite, on 127.0.0.1 only: autocannon for the long runs, and a small node:http
 // client for the runs that must know what happened to every single request (SIGTERM drain, writes under a drain,
-// a flood of creates). Servers are started and stopped by @repo/test-support.
+// a flood of creates). Servers are started and stopped by proof/support.
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { sleep } from "../support/index.mjs";

@@ -15,7 +15,7 @@
 // a file, appended there; run.sh prints them at the end), never judged: a busy machine changes them, not the
 // outcome. Budgets belong in `pnpm bench`.
 // All traffic goes to 127.0.0.1. Servers and the PostgreSQL cluster are started (on free ports) and stopped by
-// @repo/test-support, which also removes them if this process dies.
+// proof/support, which also removes them if this process dies.
 import { appendFileSync } from "node:fs";
 import {
   cleanupAll,

@@ -7,8 +7,8 @@
 #   bash proof/load/run.sh        (REQUIRE_EVERY_SUITE=1 makes a missing tool fatal)
 #
 # Builds nothing: run `pnpm build` first (the verify runner does); missing builds fail with a message.
-# The cases live beside the API, in proof/load/load.mjs (plain Node, autocannon from the root devDependencies);
-# every server listens on 127.0.0.1 on a free port (@repo/test-support starts and stops it, and gives each API a new
+# The cases are in proof/load/load.mjs (plain Node, autocannon from proof/package.json);
+# every server listens on 127.0.0.1 on a free port (proof/support starts and stops it, and gives each API a new
 # database on a throwaway PostgreSQL cluster, or on TEST_DATABASE_URL's server). A few minutes.
 set -euo pipefail
 

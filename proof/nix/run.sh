@@ -7,9 +7,9 @@
 #     real argument sets, warning and asserting as the real ones do), on every system, and say what the
 #     docs, the apps and the other suites expect (dev-shell tools, image labels, the build source);
 #  3. image settings (nix/image-settings.nix) against the apps' own defaults;
-#  4. scripts/update-pnpm-hash.sh against a fake `nix` and fake tools;
-#  5. the fetcher replay (proof/nix/replay-pnpm-deps.sh): two small public projects must hash exactly as
-#     nixpkgs says, and this repository exactly as nix/pnpm-deps-hash says;
+#  4. scripts/update-pnpm-hash.sh against a fake `nix`; ./update-hash.sh (the replay's) against wrong tools;
+#  5. the fetcher replay (./replay-pnpm-deps.sh): two small public projects must hash exactly as nixpkgs
+#     says, and this repository (./update-hash.sh --check) exactly as nix/pnpm-deps-hash says;
 #  6. the offline rehearsal of the in-Nix builds (./rehearse.sh) on the replay's store: build without
 #     network as an unprivileged uid from a read-only source, twice from clean, compare, then serve the
 #     trees the way the images run them. It KEEPS the final runtime trees in $TEST_CACHE/runtime-trees/web
@@ -281,17 +281,23 @@ discovered() { # every app with a runtime field, nothing else; its settings are 
 }
 t "nix/apps.nix: the apps under apps/ with their runtime fields; image <project>-<app>, source label from package.json" discovered
 
-settings_vs_apps() { # static half; serve-check.sh starts the built apps with no environment at all
-  local api_env="$repo/apps/api/src/env.ts" web_env="$repo/apps/web/src/env.ts"
-  grep -Eq "API_PORT:.*default\($(jq .apps.api.port "$C")\)" "$api_env" || { echo "API_PORT default in $api_env != apps.api.port"; return 1; }
-  grep -Eq 'API_HOST:.*default\("127\.0\.0\.1"\)' "$api_env" || { echo "API_HOST default changed in $api_env"; return 1; }
-  jqe '.apps.api.env.API_HOST == "0.0.0.0" and .apps.api.env.API_PORT == (.apps.api.port | tostring)' "$C" || return 1
-  grep -qF "\"$(jq -r .apps.api.env.WEB_ORIGIN "$C")\"" "$api_env" || { echo "WEB_ORIGIN default differs"; return 1; }
-  grep -Eq "WEB_PORT:.*default\($(jq .apps.web.port "$C")\)" "$web_env" || { echo "WEB_PORT default in $web_env != apps.web.port"; return 1; }
-  grep -qF "\"$(jq -r .apps.web.env.API_URL "$C")\"" "$web_env" || { echo "API_URL default differs"; return 1; }
-  jqe '.apps.web.env.WEB_PORT == (.apps.web.port | tostring) and .apps.web.env.WEB_HOST == "0.0.0.0"' "$C"
+settings_vs_apps() { # static half (serve-check.sh starts the built apps with no environment at all): every
+  # runtime.env value is the app's own default in its src/env.ts, but *_HOST, which the image opens to 0.0.0.0
+  local app env_ts var value
+  for app in $(jq -r '.[]' <<<"$APPS"); do
+    env_ts="$repo/apps/$app/src/env.ts"
+    [ -f "$env_ts" ] || { echo "apps/$app has no src/env.ts"; return 1; }
+    while IFS=$'\t' read -r var value; do
+      case "$var" in
+        *_HOST) [ "$value" = 0.0.0.0 ] || { echo "apps.$app.env.$var is $value, not 0.0.0.0"; return 1; } ;;
+        *_PORT) grep -Eq "$var:.*default\($value\)" "$env_ts" || { echo "$var default in $env_ts != $value"; return 1; } ;;
+        *) grep -qF "\"$value\"" "$env_ts" || { echo "$var: $env_ts has no default \"$value\" (a setting the app doesn't read?)"; return 1; } ;;
+      esac
+    done < <(jq -r '.runtime.env | to_entries[] | [.key, .value] | @tsv' "$repo/apps/$app/package.json")
+  done
+  grep -Eq 'API_HOST:.*default\("127\.0\.0\.1"\)' "$repo/apps/api/src/env.ts" || { echo "the API's own default host is not loopback"; return 1; }
 }
-t "settings match the apps: ports, API_HOST (image 0.0.0.0, app 127.0.0.1), WEB_ORIGIN, API_URL" settings_vs_apps
+t "settings match the apps: each runtime.env value is the app's default (but *_HOST: 0.0.0.0 in the image); the API's own host is loopback" settings_vs_apps
 
 image_config() {
   local app
@@ -358,52 +364,32 @@ shell_common() {
 }
 t "shells: Node.js = .nvmrc, the image build's pnpm 10; telemetry and pnpm switching off; dev-<app> as lean as default" shell_common
 
-# The commands the repository's own tooling calls: every suite's require_tool line, the rehearsal's tools,
-# and those called outside a require_tool (listed here, with who calls them). `nix` itself is what enters
-# the shell; coreutils, tar, gzip, sed, grep… come with every dev shell (stdenv).
-tools_called() {
-  {
-    grep -h '^[[:space:]]*require_tool ' "$repo"/tests/*/run.sh | sed 's/^[[:space:]]*require_tool //'
-    sed -n 's/^[[:space:]]*for tool in \(.*\); do command -v.*/\1/p' "$here/run.sh"
-    # pnpm lint (scripts/lint-repo.sh); e2e (CHROMIUM_PATH); image smoke tests; database tests
-    echo shellcheck yamllint chromium podman runc postgres initdb pg_ctl node pnpm
-  } | tr ' ' '\n' | grep -vxE 'nix|nix-instantiate|' | LC_ALL=C sort -u
-}
-stdenv_commands="bash sh tar gzip gunzip base64 sha256sum find grep sed awk sort cut tr mktemp xargs diff cmp env timeout"
+# The ci shell: the lean one plus what the template's own commands call beyond it on Linux: the e2e tests'
+# browser (CHROMIUM_PATH) and the containers scripts/smoke-image.sh runs. The suites here bring their own tools.
+lean_commands='["node","pnpm","git","jq","curl","skopeo","psql","shellcheck","yamllint","kubectl"]'
 shell_tools() {
-  local system missing tool
-  for system in x86_64-linux aarch64-linux; do
-    missing=()
-    while IFS= read -r tool; do
-      jq -e --arg s "$system" --arg t "$tool" '.[$s].ci.commands | index($t) != null' "$S" >/dev/null ||
-        grep -qw -- "$tool" <<<"$stdenv_commands" || missing+=("$tool")
-    done < <(tools_called)
-    [ ${#missing[@]} -eq 0 ] || { echo "$system ci shell lacks: ${missing[*]}"; return 1; }
-  done
-  jqe 'all(.[]; .ci.scripts["docker-registry"] | test("^exec /nix/store/[^/]*-distribution-[^/]*/bin/registry \"\\$@\"$"))' "$S" || return 1
+  jqe --argjson want "$lean_commands" 'all(.[]; all(.[]; .commands as $c | ($want - $c) == []))' "$S" ||
+    { echo "a shell lacks one of $lean_commands"; return 1; }
+  jqe 'all(.["x86_64-linux", "aarch64-linux"]; .ci.commands as $c | (["chromium", "podman", "runc"] - $c) == [])' "$S" ||
+    { echo "the Linux ci shell lacks chromium, podman or runc"; return 1; }
   jqe '.["x86_64-linux"].ci.env.CHROMIUM_PATH | test("-chromium-[^/]*/bin/chromium$")' "$S" || return 1
-  # macOS: no Linux-only package (nixpkgs has no chromium, runc, podman engine or util-linux build there)
-  jqe '.["aarch64-darwin"].ci.packages | map(test("^(podman|runc|chromium|util-linux|iproute2)-")) | any | not' "$S" || return 1
-  echo "$(tools_called | wc -l) tools: $(tools_called | tr '\n' ' ')"
+  # macOS: nixpkgs has no chromium, runc or podman engine build there
+  jqe '.["aarch64-darwin"] | .ci.packages == .default.packages' "$S"
 }
-t "shells: every tool the suites, lint and e2e call is in the Linux ci shell (registry as docker-registry too)" shell_tools
+t "shells: every shell has what pnpm dev/build/lint and the shipping scripts call; the Linux ci shell adds chromium, podman, runc" shell_tools
 
-# The lean shells: what `pnpm dev`, `pnpm build`, `pnpm lint` and the shipping scripts call, nothing the suites
-# alone need. The ci shell is the lean one plus the rig.
-lean_commands='["node","pnpm","git","jq","curl","skopeo","psql","shellcheck","yamllint"]'
-shell_lean() {
-  jqe --argjson want "$lean_commands" 'all(.[]; .default.commands as $c | ($want - $c) == [])' "$S" ||
-    { echo "the default shell lacks one of $lean_commands"; return 1; }
+shell_lean() { # nothing in the default shells that only the e2e tests or image smoke tests need
   jqe 'all(.[]; (.default.packages + .["dev-web"].packages + .["dev-api"].packages)
       | map(test("^(chromium|podman|runc|distribution|apache-httpd|python3|util-linux|iproute2|glibc|zstd)-")) | any | not)' "$S" ||
-    { echo "a lean shell carries part of the test rig: $(jq -c '.["x86_64-linux"].default.packages' "$S")"; return 1; }
+    { echo "a lean shell carries a test tool: $(jq -c '.["x86_64-linux"].default.packages' "$S")"; return 1; }
   jqe 'all(.[]; (.default.scripts == {}) and (.default.env | has("CHROMIUM_PATH") | not))' "$S" || return 1
-  jqe 'all(.[]; .default.packages as $d | .ci.packages[:($d | length)] == $d and (.ci.packages | length) > ($d | length))' "$S" ||
-    { echo "ci is not default plus the rig"; return 1; }
+  jqe 'all(.[]; .default.packages as $d | .ci.packages[:($d | length)] == $d)' "$S" || { echo "ci is not default plus more"; return 1; }
+  jqe 'all(.[]; .ci.packages | map(test("^(distribution|apache-httpd|python3|util-linux|iproute2|zstd)-")) | any | not)' "$S" ||
+    { echo "the ci shell carries a tool only proof's suites use: $(jq -c '.["x86_64-linux"].ci.packages' "$S")"; return 1; }
   echo "default: $(jq -r '.["x86_64-linux"].default.packages | join(" ")' "$S")"
   echo "ci adds: $(jq -r '.["x86_64-linux"] | .default.packages as $d | .ci.packages - $d | join(" ")' "$S")"
 }
-t "shells: default and dev-<app> are lean (no browser, containers, registry, python); ci = default + the rig" shell_lean
+t "shells: default and dev-<app> are lean; ci = default + the e2e browser and containers, nothing only proof uses" shell_lean
 
 devenv_root() { # one devenv root, the checkout, wherever you enter; devenv up re-enters the shell it ran in
   local dir got want
@@ -435,14 +421,17 @@ pure_shells() { # devenv needs $PWD: a pure evaluation of the shells fails with 
 }
 t "shells: pure evaluation fails as devenv's does (so the docs say --impure for develop and flake check)" pure_shells
 
-docs_commands() { # README, LESSONS, docs/nix.md and flake.nix say the same flake check command
-  local f
-  for f in README.md LESSONS.md docs/nix.md flake.nix; do
-    grep -q 'nix flake check --impure' "$repo/$f" || { echo "$f does not say 'nix flake check --impure'"; return 1; }
-    if grep -nE '(^[[:space:]]*|`)nix flake check(`|[[:space:]]*$)' "$repo/$f"; then echo "$f: a pure 'nix flake check' fails on the dev shells"; return 1; fi
+docs_commands() { # every flake check command line the docs give has --impure (a pure one fails on the shells)
+  local f n=0
+  for f in "$repo"/*.md "$repo"/docs/*.md "$repo/flake.nix"; do
+    [ -f "$f" ] && grep -q 'nix flake check' "$f" || continue
+    n=$((n + 1))
+    if grep -nE '^[[:space:]$]*nix flake check([[:space:]]*$|[[:space:]]+[^-])' "$f"; then echo "$f: a pure 'nix flake check' fails on the dev shells"; return 1; fi
   done
+  grep -q 'nix flake check --impure' "$repo/flake.nix" || { echo "flake.nix does not say 'nix flake check --impure'"; return 1; }
+  echo "$n files name it"
 }
-t "docs: README, LESSONS, docs/nix.md and flake.nix all say 'nix flake check --impure'" docs_commands
+t "docs: every 'nix flake check' the docs and flake.nix give has --impure" docs_commands
 
 flake_config() { # devenv's cache, exactly as devenv's own flake template sets it
   local cfg
@@ -497,7 +486,7 @@ hash_attr() { # what scripts/update-pnpm-hash.sh builds: `.#pnpm-deps`, the shar
   name=$(nix --offline eval --no-write-lock-file --raw \
     "${STUB_INPUTS[@]}" \
     "$flake#pnpm-deps.name" 2>/dev/null) || { echo "$flake#pnpm-deps does not evaluate"; return 1; }
-  [ "$name" = "$(jq -r .name "$repo/package.json")-pnpm-deps" ] && grep -q 'attr="${PNPM_DEPS_ATTR:-pnpm-deps}"' "$repo/scripts/update-pnpm-hash.sh"
+  [ "$name" = "$(jq -r .name "$repo/package.json")-pnpm-deps" ] && grep -qF '"$root#pnpm-deps"' "$repo/scripts/update-pnpm-hash.sh"
 }
 t "update-pnpm-hash.sh's attribute (.#pnpm-deps) is the shared fetcher" hash_attr
 
@@ -550,7 +539,7 @@ hash_other_failure() {
 }
 t "update-pnpm-hash.sh: another nix failure → exit 2, nix's output shown, hash file untouched" hash_other_failure
 
-replay_wrong_tools() { # --replay checks the tools first and names what it found
+replay_wrong_tools() { # the replay checks the tools first and names what it found
   local d="$WORK/tools" rc=0 out
   mkdir -p "$d"
   printf '#!/bin/sh\necho "tar (GNU tar) 1.34"\n' >"$d/tar"
@@ -560,18 +549,18 @@ replay_wrong_tools() { # --replay checks the tools first and names what it found
   printf '#!/bin/sh\necho 10.34.9\n' >"$d/pnpm"
   chmod +x "$d"/*
   before=$(cat "$repo/nix/pnpm-deps-hash")
-  out=$(TAR="$d/tar" ZSTD="$d/zstd" PNPM="$d/pnpm" bash "$repo/scripts/update-pnpm-hash.sh" --replay --check 2>&1) || rc=$?
+  out=$(TAR="$d/tar" ZSTD="$d/zstd" PNPM="$d/pnpm" bash "$here/update-hash.sh" --check 2>&1) || rc=$?
   [ "$rc" -eq 2 ] && grep -q "is 'tar (GNU tar) 1.34'; the replay needs GNU tar 1.35" <<<"$out" || { echo "rc=$rc: $out"; return 1; }
   rc=0
-  out=$(TAR="$d/tar-new" ZSTD="$d/zstd-old" PNPM="$d/pnpm" bash "$repo/scripts/update-pnpm-hash.sh" --replay 2>&1) || rc=$?
+  out=$(TAR="$d/tar-new" ZSTD="$d/zstd-old" PNPM="$d/pnpm" bash "$here/update-hash.sh" 2>&1) || rc=$?
   [ "$rc" -eq 2 ] && grep -q "v1.5.4.*the replay needs zstd 1.5.7" <<<"$out" || { echo "rc=$rc: $out"; return 1; }
   [ "$(cat "$repo/nix/pnpm-deps-hash")" = "$before" ]
 }
-t "update-pnpm-hash.sh --replay: wrong tar or zstd → exit 2 naming the version found, hash file untouched" replay_wrong_tools
+t "update-hash.sh (the replay): wrong tar or zstd → exit 2 naming the version found, hash file untouched" replay_wrong_tools
 
 if command -v shellcheck >/dev/null; then
-  t "shell scripts are shellcheck-clean" shellcheck -x -P SCRIPTDIR "$repo/scripts/update-pnpm-hash.sh" "$repo/proof/nix/replay-pnpm-deps.sh" \
-    "$repo/.ci/replay-tools.sh" "$here"/*.sh
+  t "shell scripts are shellcheck-clean" shellcheck -x -P SCRIPTDIR "$repo/scripts/update-pnpm-hash.sh" \
+    "$repo/.ci/replay-tools.sh" "$repo/.ci/run" "$here"/*.sh
 else
   t_unavailable "shellcheck (not installed)"
 fi
@@ -628,9 +617,9 @@ replay_fixture() { # replay_fixture NAME: must hash exactly as nixpkgs says
 }
 
 # This repository: the store goes to $FETCHED, where the rehearsal (part 6) takes it from.
-repo_inputs() { # the files pnpm reads (as update-pnpm-hash.sh --replay copies them) and the flags
+repo_inputs() { # the files pnpm reads (as update-hash.sh copies them) and the flags
   printf '%s\n' package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc nix/pnpm-install-flags.json nix/pnpm-pre-install.sh \
-    scripts/update-pnpm-hash.sh
+    proof/nix/update-hash.sh
   awk '/^importers:/ { f = 1; next } /^[^ ]/ { f = 0 } f && /^  [^ ]/ { sub(/^  /, ""); sub(/:.*$/, ""); print }' \
     "$repo/pnpm-lock.yaml" | grep -vx '\.' | sed 's|$|/package.json|'
 }
@@ -645,14 +634,14 @@ replay_repo() {
     echo "reusing $FETCHED (same lockfile, flags, pnpm and tools)"
   else
     rm -rf "$TEST_CACHE"/pnpm-deps-* # one replayed store only
-    got=$(PATH="$(dirname "$NODE"):$PATH" PNPM_DEPS_OUT="$FETCHED" "$repo/scripts/update-pnpm-hash.sh" --replay --check) || rc=$?
+    got=$(PATH="$(dirname "$NODE"):$PATH" PNPM_DEPS_OUT="$FETCHED" bash "$here/update-hash.sh" --check) || rc=$?
     case "$rc" in 0) got=$want ;; 1) ;; *) return 1 ;; esac
     echo "$got" >"$FETCHED.nar-hash"
   fi
   if [ "$got" != "$want" ]; then
     echo "nix/pnpm-deps-hash is stale: the replay of this lockfile gives"
     echo "  $got"
-    echo "(run scripts/update-pnpm-hash.sh --replay, or write that line into nix/pnpm-deps-hash)"
+    echo "(run bash proof/nix/update-hash.sh, or write that line into nix/pnpm-deps-hash)"
     return 1
   fi
   echo "nix/pnpm-deps-hash = replay = $got; store tarball $(du -m "$FETCHED/pnpm-store.tar.zst" | cut -f1) MiB"

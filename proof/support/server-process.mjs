@@ -1,8 +1,8 @@
-// The process promises both built servers keep (docs/servers.md), as one vitest suite: they come from the same
+// The process promises both built servers keep (drain, signals, exit codes), as one vitest suite: they come from the same
 // code (@repo/server/guard), so the API's tests and the web's e2e run the same cases against their own server.
 // Outcomes only (exit codes, answers, log lines), with deadlines far beyond any busy machine: timers never fire
 // early, so "not before" bounds hold; "within N ms" budgets belong in `pnpm bench`.
-// A separate entry point (@repo/test-support/server-process) because it imports vitest: index.mjs is also loaded by
+// A separate entry point (proof/support/server-process.mjs) because it imports vitest: index.mjs is also loaded by
 // plain .mjs scripts (the bench, the load suite) that have no test runner.
 import { describe, expect, it } from "vitest";
 import { freePort, holdPort, isRefused, openSocket, sleep, within } from "./index.mjs";

@@ -1,4 +1,4 @@
-// Timing, process and size helpers for `pnpm bench`. Servers are started by @repo/test-support; this file runs
+// Timing, process and size helpers for `pnpm bench`. Servers are started by proof/support; this file runs
 // commands (pnpm, turbo, next dev) to completion or until a page is ready, and ends them with all they started.
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";

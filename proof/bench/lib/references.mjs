@@ -1,8 +1,7 @@
 // What the bench measures ours against, in the same run: a bare one-page Next app of our catalog's versions
 // (built like apps/web for page weight and payload; `next dev` for the dev loop), a bare Express app bundled like
-// the API (payload), bare servers answering the API's JSON (throughput, in reference-server.mjs), and the API
-// itself on the tests' in-memory store (what PostgreSQL costs the same route). The like-for-like API reference,
-// bare Express + pg on the same database, knows the domain's SQL, so the app ships it: apps/api/bench/.
+// the API (payload), and bare servers answering the API's JSON (throughput, in reference-server.mjs). The
+// like-for-like API reference, bare Express + pg on the same database, is ../bare-api.mjs.
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -75,36 +74,4 @@ export async function bareExpressBundleBytes(apiDir) {
     logLevel: "warning",
   });
   return result.outputFiles.reduce((sum, f) => sum + f.contents.length, 0);
-}
-
-/**
- * The API's own app (apps/api/src/app.ts, same middleware and routes) on the tests' in-memory store
- * (apps/api/test/memory-store.ts), bundled like the API into `outfile`: `node outfile` serves on 127.0.0.1:$PORT,
- * logging nothing. The database's cost is ours minus this.
- */
-export async function buildMemoryApi(apiDir, outfile) {
-  const { build } = createRequire(join(apiDir, "package.json"))("esbuild");
-  const contents = `
-    import { createApp } from "./src/app.ts";
-    import { createLogger } from "./src/logger.ts";
-    import { MemoryStore } from "./test/memory-store.ts";
-    const app = createApp({ store: new MemoryStore(), logger: createLogger("silent"), webOrigin: "http://localhost:3000" });
-    app.listen(Number(process.env.PORT), "127.0.0.1");
-    process.on("SIGTERM", () => process.exit(0));
-  `;
-  await build({
-    stdin: { contents, resolveDir: apiDir, loader: "ts" },
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    minify: true,
-    keepNames: true,
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-    logLevel: "warning",
-  });
-  return outfile;
 }

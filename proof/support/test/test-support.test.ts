@@ -29,7 +29,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-describe("@repo/test-support", () => {
+describe("proof/support", () => {
   it("finds the repository's root", () => {
     expect(existsSync(join(paths.repoRoot, "pnpm-workspace.yaml"))).toBe(true);
     expect(paths.apiEntry.startsWith(join(paths.repoRoot, "apps/api/"))).toBe(true);
