@@ -20,7 +20,7 @@ run() {
 # The files git tracks or would add: never node_modules or build output.
 files() { git ls-files -z --cached --others --exclude-standard -- "$@" | xargs -0 -r ls -d 2>/dev/null; }
 
-mapfile -t shell < <(files '*.sh' .ci/run)
+mapfile -t shell < <(files "*.sh")
 mapfile -t yaml < <(files '*.yml' '*.yaml' ':!pnpm-lock.yaml')
 mapfile -t workflows < <(files '.github/workflows/*.yml')
 

@@ -1,3 +1,0 @@
-import base from "@repo/eslint-config/base";
-
-export default base;
