@@ -70,7 +70,7 @@ describe.each([
     const [row] = await database.db.insert(notes).values({ text: "hello" }).returning();
     expect(await database.db.select().from(notes).where(eq(notes.id, row!.id))).toEqual([row]);
     // As the API sends it: JSON, so createdAt is an ISO string.
-    const { seq: _seq, ...sent } = JSON.parse(JSON.stringify(row)) as Record<string, unknown>;
+    const sent = JSON.parse(JSON.stringify({ ...row, seq: undefined })) as Record<string, unknown>;
     expect(note.parse(sent)).toEqual(sent);
     expect(note.safeParse({ ...sent, createdAt: "yesterday" }).success).toBe(false);
   });
