@@ -1,4 +1,4 @@
-// The standalone web server started through start.mjs, as the image starts it: the promises of docs/servers.md —
+// The standalone web server started through start.mjs, as the image starts it: the promises LESSONS.md lists —
 // listening where WEB_PORT/WEB_HOST say, draining on each signal, idle and half-open connections closed at once,
 // a second signal, listen errors, the timeouts, and bad configuration refused before listening. What the API
 // promises too is one shared suite (describeServerProcess); the web's own cases are written out here.
