@@ -3,74 +3,59 @@
 #
 #   KUBECONFIG_DATA="$(cat kubeconfig)" [ROLLOUT_TIMEOUT=5m] scripts/deploy-kubernetes.sh <overlay> <image-refs>
 #
-# <image-refs>: one `<registry>/<image>@sha256:<digest>` a line, what CI pushed (artifact image-refs). Each
-# replaces the base's image of that name (`kustomize edit set image`, on a copy of the overlay); an image
-# left without a digest stops the deploy.
-# If any app does not roll out, every app is rolled back to the revision it had before, so the set stays whole.
-# KUBECONFIG_DATA (the kubeconfig's content, a secret) lives only in a private temporary file.
+# <image-refs>: one `<registry>/<image>@sha256:<digest>` a line (CI's artifact image-refs). Each replaces the
+# base's image of that name (`kustomize edit set image`, on a copy); an image left without a digest stops the
+# deploy. If any app does not roll out, every app goes back to the revision it ran, so the set stays whole.
+# KUBECONFIG_DATA (a secret) lives only in a private temporary file.
 # Exit codes: 2 usage or a bad set, 3 kubectl apply failed, 4 a rollout failed (rolled back).
 set -euo pipefail
-
-log() { echo "deploy-kubernetes: $*" >&2; }
-die() {
-  log "error: $2"
-  exit "$1"
-}
+# shellcheck source-path=SCRIPTDIR source=lib/log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/log.sh"
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [ $# -eq 2 ] || die 2 "usage: deploy-kubernetes.sh <overlay> <image-refs>"
-overlay=$1 refs=$2
+overlay=$1 refs=$2 timeout=${ROLLOUT_TIMEOUT:-5m}
 [ -f "$root/deploy/kubernetes/overlays/$overlay/kustomization.yaml" ] ||
   die 2 "unknown overlay '$overlay' (overlays: $(cd "$root/deploy/kubernetes/overlays" && echo *))"
 [ -f "$refs" ] || die 2 "image refs '$refs' not found"
-timeout=${ROLLOUT_TIMEOUT:-5m}
 [ -n "${KUBECONFIG_DATA-}" ] || die 2 "no cluster sign-in: KUBECONFIG_DATA (the kubeconfig's content) is not set"
-for tool in kubectl kustomize; do command -v "$tool" >/dev/null || die 2 "$tool is not installed"; done
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cp -r "$root/deploy/kubernetes" "$scratch/"
+dir=$scratch/kubernetes/overlays/$overlay
 # Matched by the image's last path component, so a fork or a renamed repository pushing elsewhere still deploys.
-names=$(kubectl kustomize "$scratch/kubernetes/overlays/$overlay" | sed -n 's/^ *image: \([^:@]*\).*/\1/p' | sort -u)
+names=$(kubectl kustomize "$dir" | sed -n 's/^ *image: \([^:@]*\).*/\1/p' | sort -u)
 while read -r ref; do
   [ -n "$ref" ] || continue
   [[ $ref =~ ^[a-z0-9./_-]+@sha256:[0-9a-f]{64}$ ]] || die 2 "'$ref' is not <registry>/<image>@sha256:<digest>"
   image=${ref%@*}
   name=$(grep -m1 -E "(^|/)${image##*/}\$" <<<"$names") || die 2 "overlays/$overlay runs no image ${image##*/}"
-  (cd "$scratch/kubernetes/overlays/$overlay" && kustomize edit set image "$name=$ref")
+  (cd "$dir" && kustomize edit set image "$name=$ref")
 done <"$refs"
-kubectl kustomize "$scratch/kubernetes/overlays/$overlay" >"$scratch/manifests.yaml"
-unset_images=$(grep -E '^ +image: ' "$scratch/manifests.yaml" | grep -v '@sha256:' | sed 's/^ *image: //' | paste -sd ' ' || true)
+kubectl kustomize "$dir" >"$scratch/manifests.yaml"
+unset_images=$(sed -n '/^ *image: /{/@sha256:/!s/^ *image: //p}' "$scratch/manifests.yaml" | paste -sd ' ')
 [ -z "$unset_images" ] || die 2 "no digest in $refs for: $unset_images"
 
 (umask 077 && printf '%s\n' "$KUBECONFIG_DATA" >"$scratch/kubeconfig")
 export KUBECONFIG=$scratch/kubeconfig
 unset KUBECONFIG_DATA
-namespace=$(sed -n 's/^namespace: *//p' "$root/deploy/kubernetes/overlays/$overlay/kustomization.yaml")
+k() { kubectl -n "$(sed -n 's/^namespace: *//p' "$dir/kustomization.yaml")" "$@"; }
 mapfile -t apps < <(awk '/^kind: Deployment/ { d = 1 } d && /^  name: / { print $2; d = 0 }' "$scratch/manifests.yaml")
 
 # The revision each app runs now (none for a new app), to roll the whole set back to.
 declare -A before=()
 for app in "${apps[@]}"; do
-  before[$app]=$(kubectl -n "$namespace" get "deployment/$app" --ignore-not-found \
-    -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')
+  before[$app]=$(k get "deployment/$app" --ignore-not-found -o jsonpath='{.metadata.annotations.deployment\.kubernetes\.io/revision}')
 done
-
-log "applying overlays/$overlay to $namespace"
-kubectl apply --server-side --field-manager=deploy-kubernetes -f "$scratch/manifests.yaml" >&2 ||
-  die 3 "kubectl apply failed (above)"
+log "applying overlays/$overlay"
+kubectl apply --server-side --field-manager=deploy-kubernetes -f "$scratch/manifests.yaml" >&2 || die 3 "kubectl apply failed (above)"
 failed=()
-for app in "${apps[@]}"; do
-  kubectl -n "$namespace" rollout status "deployment/$app" --timeout "$timeout" >&2 || failed+=("$app")
-done
+for app in "${apps[@]}"; do k rollout status "deployment/$app" --timeout "$timeout" >&2 || failed+=("$app"); done
 [ ${#failed[@]} -gt 0 ] || exit 0
 
 log "${failed[*]} did not roll out within $timeout: rolling every app back"
 for app in "${apps[@]}"; do
-  [ -n "${before[$app]}" ] || continue
-  kubectl -n "$namespace" rollout undo "deployment/$app" --to-revision "${before[$app]}" >&2 || true
+  if [ -n "${before[$app]}" ]; then k rollout undo "deployment/$app" --to-revision "${before[$app]}" >&2 || true; fi
 done
-for app in "${apps[@]}"; do
-  [ -z "${before[$app]}" ] || kubectl -n "$namespace" rollout status "deployment/$app" --timeout "$timeout" >&2 || true
-done
-die 4 "${failed[*]} did not roll out; the set was rolled back (kubectl -n $namespace describe deployment/${failed[0]})"
+die 4 "${failed[*]} did not roll out; the set was rolled back (kubectl describe deployment/${failed[0]})"

@@ -10,30 +10,22 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/registry.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"
-# shellcheck source-path=SCRIPTDIR source=lib/archive.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib/archive.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/images.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/images.sh"
 
 [ $# -eq 1 ] || die 2 "usage: push-image.sh <app> (one of: ${APPS[*]})"
-image_of "$1"
-destination=${REGISTRY-}
-destination=${destination#docker://}
-destination=${destination%/}
-[ -n "$destination" ] || die 2 "REGISTRY is not set (e.g. REGISTRY=ghcr.io/<owner>/<repo>)"
-host=${destination%%/*}
+destination_of "$1"
 tag=${TAG:-latest}
-valid_tag "$tag" || die 2 "TAG '$tag' is not a valid image tag"
+valid_tag "$tag" TAG
 archive=${IMAGE_ARCHIVE:-./result}
 [ -e "$archive" ] || die 3 "image archive $archive not found (run: nix build .#image-$1, or set IMAGE_ARCHIVE)"
 if [ ! -f "$archive" ] || [ ! -r "$archive" ]; then die 3 "image archive $archive is not a readable file"; fi
 plain_docker_archive "$archive" "$scratch" 3
 
 login "$host"
-ref=$destination/$image:$tag
-log "pushing $archive to $ref"
+log "pushing $archive to $repo:$tag"
 skopeo copy --quiet "${copy_tls_opts[@]}" "${auth_opts[@]}" --digestfile "$scratch/digest" \
-  "docker-archive:$plain_tar" "docker://$ref" >&2 2>"$scratch/copy.err" ||
-  die 5 "push to $ref failed: $(explain "$host" "$scratch/copy.err")"
-digest=$(cat "$scratch/digest")
-log "pushed $ref@$digest"
-write_digest_file "$digest"
-echo "$digest"
+  "docker-archive:$plain_tar" "docker://$repo:$tag" >&2 2>"$scratch/copy.err" ||
+  die 5 "push to $repo:$tag failed: $(explain "$host" "$scratch/copy.err")"
+log "pushed $repo:$tag@$(cat "$scratch/digest")"
+done_with "$(cat "$scratch/digest")"

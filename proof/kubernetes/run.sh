@@ -75,7 +75,7 @@ for overlay in "${OVERLAYS[@]}"; do
     node "$CHECK" policy digests "$out"
 done
 t "overlays: replicas and host differ (staging 1-2, production 2-10)" bash -c "
-  grep -q 'minReplicas: 1' '$WORK/staging.yaml' && grep -q 'maxReplicas: 2' '$WORK/staging.yaml' &&
+  ! grep -q 'minReplicas' '$WORK/staging.yaml' && grep -q 'maxReplicas: 2' '$WORK/staging.yaml' &&
   grep -q 'minReplicas: 2' '$WORK/production.yaml' && grep -q 'maxReplicas: 10' '$WORK/production.yaml' &&
   grep -q 'host: www.example.com' '$WORK/production.yaml' && ! grep -q 'web.example.com' '$WORK/production.yaml'"
 t "overlays: production's web drains longer, by name, the other variables kept" bash -c "

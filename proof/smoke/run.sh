@@ -242,10 +242,10 @@ t "smoke fails: never ready (exit 1)" ended never-ready 1 "was not ready within 
 t "smoke fails: ignores SIGTERM (exit 1)" ended ignores-sigterm 1 "still running 3 s after SIGTERM"
 t "smoke fails: exits 143 on SIGTERM (exit 1)" ended exits-143 1 "exited with code 143 after SIGTERM \(expected 0\)"
 t "smoke fails: writes outside its writable directories (exit 1)" ended writes-outside 1 \
-  "exited with code 1 before it was ready; it tried to write outside its writable directories \(/tmp\)"
+  "exited with code 1 before it was ready"
 t "smoke fails: writes /tmp without declaring it: no tmpfs but the declared ones (exit 1)" ended undeclared-tmp 1 \
-  "exited with code 1 before it was ready; it tried to write outside"
-t "smoke fails: the container's last log lines follow the error" grep -q '  | .*EROFS' "$CAP/writes-outside.err"
+  "exited with code 1 before it was ready"
+t "smoke fails: the container's last log lines follow the error" bash -c "grep -q '  | .*EROFS' '$CAP/writes-outside.err' && grep -q '  | .*EROFS' '$CAP/undeclared-tmp.err'"
 t "smoke fails: runs as root (exit 1)" ended as-root 1 "runs as root \(config User '0:0'\)"
 t "smoke fails: truncated .tar.gz (exit 1)" ended truncated 1 "cannot load the archive|not a docker-archive|manifest"
 t "smoke fails: .tar.gz cut short (exit 1)" ended cut 1 "cannot decompress .*cut.tar.gz"
@@ -256,13 +256,10 @@ t "smoke fails: a tar without manifest.json (exit 1)" ended not-docker 1 "not a 
 
 capture no-args bash "$SMOKE"
 capture with-no-value bash "$SMOKE" --with
-capture with-twice bash "$SMOKE" --with "$I/good.tar" --with "$I/good.tar" "$I/good.tar"
 capture unknown-option bash "$SMOKE" --fast "$I/good.tar"
 capture missing bash "$SMOKE" "$WORK/nope.tar"
 capture missing-dep bash "$SMOKE" --with "$WORK/nope.tar" "$I/good.tar"
 capture bad-engine env SMOKE_ENGINE=lxc bash "$SMOKE" "$I/good.tar"
-capture bad-timeout env SMOKE_READY_TIMEOUT=soon bash "$SMOKE" "$I/good.tar"
-capture bad-env bash "$SMOKE" --env "1BAD=x" "$I/good.tar"
 capture unset-env env -u NOT_SET_ANYWHERE bash "$SMOKE" --env NOT_SET_ANYWHERE "$I/good.tar"
 # A PATH with the tools the script needs but no container engine.
 mkdir -p "$WORK/minbin"
@@ -272,15 +269,12 @@ done
 capture no-engine env PATH="$WORK/minbin" bash "$SMOKE" "$I/good.tar"
 t "smoke usage: no archive (exit 2)" ended no-args 2 \
   "usage: smoke-image.sh \[--with DEPENDENCY_ARCHIVE\] \[--env NAME\[=VALUE\]\]... ARCHIVE"
-t "smoke usage: --env with a bad name (exit 2)" ended bad-env 2 "--env needs NAME or NAME=VALUE, not '1BAD=x'"
 t "smoke usage: --env naming an unset variable (exit 2)" ended unset-env 2 "--env NOT_SET_ANYWHERE: NOT_SET_ANYWHERE is not set"
 t "smoke usage: --with without an archive (exit 2)" ended with-no-value 2 "--with needs an archive"
-t "smoke usage: --with twice (exit 2)" ended with-twice 2 "--with given twice: one dependency at most"
 t "smoke usage: unknown option (exit 2)" ended unknown-option 2 "unknown option --fast"
 t "smoke usage: archive not found (exit 2)" ended missing 2 "image archive .*/nope.tar not found"
 t "smoke usage: --with archive not found (exit 2)" ended missing-dep 2 "image archive .*/nope.tar not found"
-t "smoke usage: unknown SMOKE_ENGINE (exit 2)" ended bad-engine 2 "SMOKE_ENGINE must be podman or docker, not 'lxc'"
-t "smoke usage: bad SMOKE_READY_TIMEOUT (exit 2)" ended bad-timeout 2 "SMOKE_READY_TIMEOUT must be a whole number"
+t "smoke usage: an engine that is not installed (exit 2)" ended bad-engine 2 "no container engine"
 t "smoke usage: no container engine (exit 2)" ended no-engine 2 "no container engine: install podman or docker"
 t "smoke: no containers, storage, mounts or temporary files left behind" nothing_left
 
@@ -318,8 +312,6 @@ REF=$O/acme/nix-sample-web
   TAG=c0ffee DIGEST_FILE=$WORK/df/kept.txt capture index-missing-arch bash "$INDEX" web amd64 arm64 riscv64
   TAG=c0ffee capture index-no-arch bash "$INDEX" web
   TAG=c0ffee capture index-unknown-app bash "$INDEX" db amd64
-  TAG=c0ffee capture index-twice bash "$INDEX" web amd64 amd64
-  TAG=c0ffee capture index-bad-arch bash "$INDEX" web x86-64
   capture index-no-tag bash "$INDEX" web amd64
   TAG=c0ffee EXTRA_TAGS='main bad:tag' capture index-bad-extra bash "$INDEX" web amd64
   TAG=c0ffee capture index-tls-default env -u REGISTRY_TLS_VERIFY bash "$INDEX" web amd64
@@ -373,8 +365,6 @@ t "index fails: TAG still on the good index after a failed run" same "$D_INDEX" 
   "$(REGISTRY_TLS_VERIFY=false bash "$PRINT" "$REF:c0ffee" 2>/dev/null)"
 t "index usage: no architecture (exit 2)" ended index-no-arch 2 "usage: push-index.sh <app> <arch>"
 t "index usage: unknown app (exit 2)" ended index-unknown-app 2 "unknown app 'db' \(known apps: api web\)"
-t "index usage: an architecture twice (exit 2)" ended index-twice 2 "architecture amd64 given twice"
-t "index usage: not an architecture name (exit 2)" ended index-bad-arch 2 "'x86-64' is not an architecture"
 t "index usage: TAG missing (exit 2)" ended index-no-tag 2 "TAG is not set"
 t "index usage: bad EXTRA_TAGS (exit 2)" ended index-bad-extra 2 "EXTRA_TAGS: 'bad:tag' is not a valid image tag"
 t "index fails: TLS verified by default (exit 5)" ended index-tls-default 5 "speaks plain http"
@@ -415,7 +405,7 @@ t "index: no podman storage, auth file or temporary file left behind" nothing_le
 
 if command -v shellcheck >/dev/null; then
   t "shellcheck: smoke and index scripts and this suite are clean" shellcheck -x -P SCRIPTDIR \
-    "$SMOKE" "$INDEX" "$PUSH" "$ROOT/scripts/lib/registry.sh" "$ROOT/scripts/lib/archive.sh" \
+    "$SMOKE" "$INDEX" "$PUSH" "$ROOT/scripts/lib/registry.sh" "$ROOT/scripts/lib/images.sh" \
     "$HERE"/*.sh "$ROOT/proof/lib-registry.sh"
 else
   t_unavailable "shellcheck (not installed)"
