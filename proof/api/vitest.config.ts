@@ -11,6 +11,5 @@ export default defineConfig({
     globalSetup: ["../support/vitest-global.mjs"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    reporters: ["default", ["json", { outputFile: "../../.reports/proof-api.json" }]],
   },
 });

@@ -13,6 +13,5 @@ export default defineConfig({
     testTimeout: 120_000, // an outcome bound, far beyond any busy machine
     hookTimeout: 120_000,
     fileParallelism: false,
-    reporters: ["default", ["json", { outputFile: ".reports/web.json" }]],
   },
 });

@@ -56,7 +56,7 @@ describe.skipIf(!bin)("postgres-cli.mjs", () => {
         { encoding: "utf8", timeout: 120_000 },
       );
       expect(suite.signal, suite.stderr).toBe("SIGKILL");
-      expect(suite.stdout).toMatch(/^postgres:\/\/app@127\.0\.0\.1:\d+\/test_/);
+      expect(suite.stdout).toMatch(/^postgres:\/\/\w+@127\.0\.0\.1:\d+\/test_/);
       const running = () => postgresLeftovers().some((item) => item.includes(`-D ${dir}/`));
       while (existsSync(dir) || running()) await sleep(100); // the test's timeout bounds it
       expect(running()).toBe(false);
