@@ -6,6 +6,5 @@ export default defineConfig({
   dialect: "postgresql",
   schema: "./src/schema.ts",
   out: "./migrations",
-  // eslint-disable-next-line turbo/no-undeclared-env-vars -- read by drizzle-kit, not by a turbo task
   dbCredentials: { url: process.env.DATABASE_URL ?? "" },
 });
