@@ -33,7 +33,7 @@ describe("/notes", () => {
     const texts = ["a", "b", "c", "d", "e"];
     for (const text of texts) await post({ text });
     const seen: string[] = [];
-    for (let after: string | null = ""; after !== null; ) {
+    for (let after: string | null = ""; after !== null;) {
       const page = (await request(app).get(`/notes?limit=2${after && `&after=${after}`}`)).body as NotePage;
       seen.push(...page.notes.map((n) => n.text));
       after = page.nextCursor;
