@@ -6,7 +6,8 @@ import { openDatabase, type Database } from "./client";
 export async function openTestDatabase(serverUrl?: string): Promise<{ database: Database; url?: string }> {
   if (!serverUrl) return { database: await openDatabase({ pgliteDir: "memory://" }) };
   const name = `test_${process.pid}_${Date.now()}`;
-  const admin = await openDatabase({ url: serverUrl });
+  // Creating and dropping a database checkpoints, which can take longer than a query may on a busy machine.
+  const admin = await openDatabase({ url: serverUrl, timeoutMs: 60_000 });
   await admin.db.execute(sql.raw(`create database ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
