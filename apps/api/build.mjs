@@ -1,5 +1,5 @@
-// Bundles the API into dist/: index.mjs (the server) and migrate.mjs (a pre-deploy job), each one file with its
-// dependencies inlined, plus the migrations they read. The runtime tree and the image need no node_modules.
+// dist/: index.mjs (the server) and migrate.mjs (a pre-deploy job), each one file with its dependencies inlined, and
+// the migrations they read: the image needs no node_modules.
 import { cpSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -13,9 +13,8 @@ await build({
   format: "esm",
   // PGlite (27 MB of WASM) is the development database, imported from node_modules only when DATABASE_URL is unset.
   external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "drizzle-orm/pglite", "drizzle-orm/pglite/*"],
-  // Function names kept so production stack traces stay readable without a source map.
   minify: true,
-  keepNames: true,
+  keepNames: true, // readable stack traces without a source map
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -4,28 +4,27 @@ import { defineConfig } from "@playwright/test";
 const API_PORT = 3101;
 const WEB_PORT = 3100;
 const { TEST_DATABASE_URL, CHROMIUM_PATH, CI } = process.env;
+const server = { gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 }, timeout: 120_000 } as const;
 
 export default defineConfig({
   testDir: "e2e",
   outputDir: ".reports/e2e-results",
   forbidOnly: Boolean(CI),
-  // The specs share one API and its database.
-  workers: 1,
+  workers: 1, // the specs share one API and its database
   reporter: [["list"], ["json", { outputFile: ".reports/e2e.json" }]],
   use: {
     baseURL: `http://127.0.0.1:${WEB_PORT}`,
     browserName: "chromium",
-    headless: true,
-    // A system Chromium (the Nix shell's, Debian's) instead of Playwright's download. Playwright starts it with
-    // --no-sandbox unless told otherwise, which root in a CI container needs.
+    // A system Chromium (the Nix shell's, Debian's) instead of Playwright's download.
     launchOptions: { executablePath: CHROMIUM_PATH || undefined },
   },
   webServer: [
     {
+      ...server,
       name: "api",
       command: "node ../api/dist/index.mjs",
       url: `http://127.0.0.1:${API_PORT}/ready`,
-      // TEST_DATABASE_URL's PostgreSQL when set, else PGlite in memory (development only: production needs one).
+      // TEST_DATABASE_URL's PostgreSQL when set, else PGlite in memory.
       env: {
         API_PORT: String(API_PORT),
         API_HOST: "127.0.0.1",
@@ -34,10 +33,9 @@ export default defineConfig({
           ? { NODE_ENV: "production", DATABASE_URL: TEST_DATABASE_URL }
           : { NODE_ENV: "development", DATABASE_URL: "", PGLITE_DATA_DIR: "memory://" }),
       },
-      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-      timeout: 120_000,
     },
     {
+      ...server,
       name: "web",
       command: "node .next/standalone/apps/web/start.mjs",
       url: `http://127.0.0.1:${WEB_PORT}/health`,
@@ -47,8 +45,6 @@ export default defineConfig({
         WEB_HOST: "127.0.0.1",
         API_URL: `http://127.0.0.1:${API_PORT}`,
       },
-      gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-      timeout: 120_000,
     },
   ],
 });

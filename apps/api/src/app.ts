@@ -17,7 +17,6 @@ export interface Status {
 export interface AppOptions {
   database: Pick<Database, "db" | "ping">;
   logger: Logger;
-  /** index.ts updates it; by default migrated and not draining. */
   status?: Status;
 }
 
@@ -29,7 +28,6 @@ function unavailable(res: Response) {
   res.status(503).json(problem("database_unavailable", "the database is unavailable; try again shortly"));
 }
 
-// Body-parser errors by their `type`.
 const bodyErrors: Record<string, [string, string]> = {
   "entity.parse.failed": ["invalid_json", "the body is not valid JSON"],
   "entity.too.large": ["payload_too_large", "the body is larger than 16 KiB"],
@@ -67,18 +65,18 @@ export function createApp({ database, logger, status = { migrated: true, drainin
   });
 
   app.get("/ready", async (_req, res) => {
-    const answers = () =>
-      database
-        .ping()
-        .then(() => true)
-        .catch(() => false);
     if (status.draining) res.status(503).json(problem("shutting_down", "the server is shutting down"));
-    else if (!status.migrated || !(await answers()))
+    else if (
+      !status.migrated ||
+      !(await database.ping().then(
+        () => true,
+        () => false,
+      ))
+    )
       res.status(503).json(problem("database_unavailable", "the database is unavailable"));
     else res.json({ status: "ready" });
   });
 
-  // Bodies are JSON (415 for any other type), at most 16 KiB (413).
   app.use((req, res, next) => {
     if (req.is("application/json") === false)
       res.status(415).json(problem("unsupported_media_type", "send the body as application/json"));

@@ -2,7 +2,6 @@
 // unset, a bad value is named with every other bad one). eslint bans process.env outside this file and index.ts.
 import { fileURLToPath } from "node:url";
 import {
-  ConfigError,
   checkTimeouts,
   host,
   integer,
@@ -41,12 +40,8 @@ export const envSchema = z
       });
   });
 
-export type Env = z.infer<typeof envSchema>;
-
-export { ConfigError as EnvError };
-
-/** Throws EnvError naming every bad variable. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
+/** Throws ConfigError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>) {
   return parseConfig(envSchema, source, { secrets: ["DATABASE_URL"] });
 }
 

@@ -14,16 +14,14 @@ const refuse = (status: number, message: string) =>
   });
 
 export function proxy(request: NextRequest) {
-  // A write (a Server Action's form post) must come from our own pages. Browsers say where a request comes from in
-  // Sec-Fetch-Site; anything but same-origin (or none: typed by the user) is refused here, before any action runs.
-  // Next's own check (the Origin must be this host, or in serverActions.allowedOrigins) still follows, for browsers
-  // that send only Origin. Requests with neither header (curl, server to server) carry no visitor's cookies.
+  // A form post must come from our own pages: browsers say where a request comes from in Sec-Fetch-Site (none: typed
+  // by the user). Next's Origin check follows, for browsers that send only Origin; requests with neither header
+  // (curl, server to server) carry no visitor's cookies.
   if (request.method === "POST") {
     const site = request.headers.get("sec-fetch-site");
     if (site !== null && site !== "same-origin" && site !== "none")
       return refuse(403, "cross-site requests are not accepted");
-    // Browsers send a form's length up front. Refusing an unknown or too large one here answers at once; past this
-    // point Next would read the whole upload (buffering the first proxyClientMaxBodySize of it) before refusing.
+    // Browsers send a form's length up front; refused here, a huge upload is answered at once instead of read.
     const length = request.headers.get("content-length");
     if (length === null) return refuse(411, "send the body with a Content-Length");
     if (Number(length) > FORM_BODY_LIMIT_BYTES)

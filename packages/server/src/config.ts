@@ -18,9 +18,7 @@ export const integer = (min: number, max: number) =>
     );
 
 export const port = integer(1, 65535);
-
-/** Milliseconds, up to ten minutes. */
-export const milliseconds = integer(0, 600_000);
+export const milliseconds = integer(0, 600_000); // up to ten minutes
 
 export const host = z
   .string()
@@ -54,13 +52,7 @@ export const serverLifecycle = {
   SHUTDOWN_TIMEOUT_MS: milliseconds.default(10_000),
 };
 
-export interface Lifecycle {
-  HEADERS_TIMEOUT_MS: number;
-  REQUEST_TIMEOUT_MS: number;
-  KEEP_ALIVE_TIMEOUT_MS: number;
-  SHUTDOWN_DELAY_MS: number;
-  SHUTDOWN_TIMEOUT_MS: number;
-}
+export type Lifecycle = Record<keyof typeof serverLifecycle, number>;
 
 /** Node refuses a headers timeout longer than the request timeout; say so by name instead. */
 export function checkTimeouts(env: Lifecycle, ctx: z.RefinementCtx) {

@@ -6,7 +6,7 @@ import { ConfigError, type Lifecycle } from "./config";
 
 export type Log = (level: "info" | "error", message: string) => void;
 
-/** Set while the process drains; the web's /ready route reads it (Next gives route handlers no server object). */
+/** Set while the process drains, for the web's /ready route (Next gives route handlers no server object). */
 const draining = Symbol.for("@repo/server/guard:draining");
 
 export function isDraining(): boolean {
@@ -36,7 +36,7 @@ function listenFailure(err: NodeJS.ErrnoException & { address?: string; port?: n
 }
 
 export interface Guarded {
-  /** Starts the drain (what the signals call); later calls do nothing. */
+  /** Starts the drain; later calls do nothing. */
   shutdown(reason: string): void;
 }
 
@@ -91,7 +91,7 @@ export function createGuard(
     if (connection.closing) return false;
     connection.pending++;
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-    // Every way of sending headers (writeHead, write, end, flushHeaders) goes through writeHead.
+    // write, end and flushHeaders all send headers through writeHead.
     res.writeHead = (...args: unknown[]) => {
       if (stopping && connection.pending === 1) {
         if (!res.headersSent) res.setHeader("Connection", "close");
@@ -120,7 +120,6 @@ export function createGuard(
       connections.set(socket, { pending: 0, closing: false });
       socket.once("close", () => connections.delete(socket));
     });
-    // The guard decides whether a request reaches the app at all, so it takes the handlers over.
     const handlers = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
     server.removeAllListeners("request");
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {

@@ -1,24 +1,17 @@
-// The standalone start of a Next.js app: each Next app's start.mjs parses its configuration (configOrExit), calls
-// guardNextServer, then imports Next's server.js. The complete-standalone bin bundles that start.mjs, this file
-// included, beside server.js after `next build`, so the image runs `node apps/<name>/start.mjs`.
-// Next's server.js creates its http.Server itself and handles signals itself (exit 143, no drain): the server
-// gets our timeouts, one-line listen errors and the drain instead (./guard.ts).
+// Next's standalone server.js creates its http.Server and handles signals itself (exit 143, no drain): a Next app's
+// src/start.mjs calls guardNextServer before importing server.js, so that server gets our timeouts, one-line listen
+// errors and the drain instead (./guard.ts).
 import http from "node:http";
 import type { Lifecycle } from "./config";
 import { createGuard, onSignals, serverOptions, type Log } from "./guard";
 
-export interface NextListen {
-  /** The app's name, the prefix of every line it logs. */
-  name: string;
-  port: number;
-  host: string;
-}
-
-/** Prepares the process for Next's standalone server.js: call it once, then import server.js (start.mjs's last line). */
-export function guardNextServer(env: Lifecycle, { name, port, host }: NextListen): void {
+/** `name` prefixes every line the app logs. */
+export function guardNextServer(
+  env: Lifecycle,
+  { name, port, host }: { name: string; port: number; host: string },
+) {
   // server.js reads PORT and HOSTNAME: set them from the app's own variables, so a globally exported PORT or
-  // HOSTNAME (HOSTNAME is set in many shells and containers) never decides where the app listens. These are
-  // written for server.js, not read by a task: nothing for turbo's cache key.
+  // HOSTNAME (set in many shells and containers) never decides where the app listens. Written, not read by a task.
   /* eslint-disable turbo/no-undeclared-env-vars */
   process.env.PORT = String(port);
   process.env.HOSTNAME = host;

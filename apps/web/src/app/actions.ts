@@ -1,7 +1,6 @@
 "use server";
-// The page's writes. Each form posts to this web server (to the page's own URL, so it works without JavaScript);
-// Next refuses a post whose Origin isn't this host, and the action calls the API. Visitors see the API's validation
-// message or a generic sentence; causes go to the server log.
+// The page's writes: each form posts to the page's own URL (so it works without JavaScript) and the action calls the
+// API. Visitors see the API's validation message or a generic sentence; causes go to the server log.
 import { noteBody, noteInput } from "@repo/db/schema";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";

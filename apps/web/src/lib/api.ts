@@ -7,7 +7,6 @@ import { webEnv } from "@/env";
 /** What visitors see when the API can't be used; the cause is logged, never shown (it names internal hosts). */
 export const UNAVAILABLE = "the service is unavailable right now; try again in a moment";
 
-/** The API's error body: a stable code and a sentence for people. */
 const errorBody = z.looseObject({ error: z.string().min(1), message: z.string() });
 
 export class ApiError extends Error {
@@ -77,7 +76,6 @@ export function apiGet<S extends z.ZodType>(path: string, schema: S, options?: A
   return call(path, schema, {}, options);
 }
 
-/** POSTs `body` as JSON. */
 export function apiPost<S extends z.ZodType>(path: string, body: unknown, schema: S, options?: ApiOptions) {
   const init = {
     method: "POST",
@@ -87,7 +85,6 @@ export function apiPost<S extends z.ZodType>(path: string, body: unknown, schema
   return call(path, schema, init, options);
 }
 
-/** Expects 204 No Content. */
 export async function apiDelete(path: string, options?: ApiOptions): Promise<void> {
   await call(path, z.undefined(), { method: "DELETE" }, options);
 }
