@@ -28,21 +28,15 @@ stdenvNoCC.mkDerivation (finalAttrs: {
 
   # Next.js writes <tree>/<dir>/.next/cache at run time; the store is read-only, so it becomes a link
   # to the image's cacheDir (dangling outside the image).
-  installPhase =
-    if settings.kind == "next" then
-      ''
-        runHook preInstall
-        cp -R ${settings.dir}/.next/standalone "$out"
-        rm -rf "$out/${settings.dir}/.next/cache"
-        ln -s ${finalAttrs.passthru.cacheDir} "$out/${settings.dir}/.next/cache"
-        runHook postInstall
-      ''
-    else
-      ''
-        runHook preInstall
-        cp -R ${settings.dir}/dist "$out"
-        runHook postInstall
-      '';
+  installPhase = ''
+    runHook preInstall
+    cp -R ${settings.dir}/${if settings.kind == "next" then ".next/standalone" else "dist"} "$out"
+    ${lib.optionalString (settings.kind == "next") ''
+      rm -rf "$out/${settings.dir}/.next/cache"
+      ln -s ${finalAttrs.passthru.cacheDir} "$out/${settings.dir}/.next/cache"
+    ''}
+    runHook postInstall
+  '';
 
   # Leave the tree as the build wrote it: patchShebangs would point scripts at the build's full Node.js,
   # dragging it (and npm) into an image that runs nodejs-slim. These references fail the build instead.

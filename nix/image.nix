@@ -28,20 +28,10 @@ dockerTools.buildLayeredImage {
   ];
 
   # Under fakeroot, in the image's root: /tmp sticky for all, every other writable directory the user's alone.
-  fakeRootCommands = lib.concatMapStrings (
-    dir:
-    if dir == "/tmp" then
-      ''
-        mkdir -p ./tmp
-        chmod 1777 ./tmp
-      ''
-    else
-      ''
-        mkdir -p .${dir}
-        chown ${owner} .${dir}
-        chmod 0700 .${dir}
-      ''
-  ) settings.writableDirs;
+  fakeRootCommands = lib.concatMapStrings (dir: ''
+    mkdir -p .${dir}
+    ${if dir == "/tmp" then "chmod 1777 ./tmp" else "chown ${owner} .${dir}; chmod 0700 .${dir}"}
+  '') settings.writableDirs;
 
   config = {
     User = owner;

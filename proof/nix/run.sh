@@ -327,7 +327,7 @@ writable_dirs() { # exactly settings.writableDirs are writable: /tmp 1777, the o
   owner=$(jq -r '"\(.user.uid):\(.user.gid)"' "$C")
   jqe '.apps.web.writableDirs == ["/tmp", "/var/cache/nix-sample-web"] and .apps.api.writableDirs == ["/tmp"]' "$C" || return 1
   jqe --arg o "$owner" --slurpfile c "$C" 'all(.[];
-      (.["image-web"].fakeRootCommands | test("chmod 1777 ./tmp\n") and test("chown \($o) ./var/cache/nix-sample-web\n")
+      (.["image-web"].fakeRootCommands | test("chmod 1777 ./tmp\n") and test("chown \($o) ./var/cache/nix-sample-web; chmod 0700 ./var/cache/nix-sample-web\n")
         and ([scan("mkdir -p [^\n]*")] == ["mkdir -p ./tmp", "mkdir -p ./var/cache/nix-sample-web"]))
       and (.["image-api"].fakeRootCommands | test("chmod 1777 ./tmp\n") and (test("chown") | not)
         and ([scan("mkdir -p [^\n]*")] == ["mkdir -p ./tmp"]))
