@@ -1,33 +1,24 @@
-# devShells.<system>, all from one devenv module (nix/shell.nix):
-#   default    lean: what `pnpm dev`, `pnpm build`, `pnpm lint` and the shipping scripts call
-#   ci         default plus the e2e tests' browser and the image smoke test's containers (Linux)
-#   dev-<app>  lean, with that app's own defaults; one per app under apps/ (nix/apps.nix finds them)
-# devenv reads $PWD, so enter them impurely: `nix develop --impure` or the .envrc files (direnv).
+# devShells.<system>, all from one devenv module (nix/shell.nix): default; ci, plus on Linux the e2e
+# tests' browser and the containers scripts/smoke-image.sh runs; dev-<app>, with that app's defaults.
+# devenv reads $PWD: enter them with `nix develop --impure` or direnv (.envrc).
 { pkgs, inputs }:
 let
   inherit (pkgs) lib;
   workspace = pkgs.callPackage ./workspace.nix { };
   settings = import ./apps.nix;
 
-  # devenv's root (its .devenv: state, the PostgreSQL cluster) is $PWD unless set (src/modules/flake-compat.nix
-  # at devenv v2.2.2), so apps/web/.envrc would make apps/web a second project. The root is instead the
-  # nearest directory from $PWD up that holds flake.nix: the checkout, wherever in it you enter, as Nix
-  # itself finds the flake of `.`. From outside a checkout it stays $PWD (devenv's default); under pure
-  # evaluation $PWD is "" and devenv's own assertion says to use --impure.
+  # devenv keeps .devenv (its state, the PostgreSQL cluster) in $PWD unless told: use the checkout
+  # around $PWD, so apps/web/.envrc shares the root's. Pure evaluation leaves $PWD "", which devenv refuses.
   pwd = builtins.getEnv "PWD";
-  flakeDirAbove =
+  checkoutOf =
     dir:
-    if builtins.pathExists (dir + "/flake.nix") then
+    if builtins.pathExists "${dir}/flake.nix" then
       dir
-    else if dir == "/" || dir == "." then
-      null
+    else if dir == "/" then
+      pwd
     else
-      flakeDirAbove (dirOf dir);
-  root =
-    let
-      found = if pwd == "" then null else flakeDirAbove pwd;
-    in
-    if found == null then pwd else found;
+      checkoutOf (dirOf dir);
+  root = if pwd == "" then pwd else checkoutOf pwd;
 
   shell =
     name: args:

@@ -6,7 +6,7 @@
 #   rehearse.sh fetch          the replayed fetchPnpmDeps output (run.sh's replay wrote it to $FETCHED:
 #                              .fetcher-version, pnpm-store.tar.zst) is there; nothing is fetched again
 #   rehearse.sh build N        round N: a clean copy of the flake's build source, then sandbox-build.sh
-#                              in `unshare -n` as uid 65534 (HOME unwritable, source read-only)
+#                              in `unshare -n` (loopback only) as uid 65534 (HOME unwritable, source read-only)
 #   rehearse.sh compare        rounds 1 and 2 must be identical (content, x bit, links), but for
 #                              Next.js's per-build secrets and what they salt (compare-trees.mjs)
 #   rehearse.sh trees          the runtime trees look as the images expect
@@ -130,7 +130,8 @@ step_build() {
   chmod 0755 "$WORK" "$b"
 
   local rc=0
-  unshare -n setpriv --reuid=$build_uid --regid=$build_uid --clear-groups \
+  # Nix's sandbox has a private network with loopback up: Turbopack talks to its Node.js workers over it.
+  unshare -n sh -c 'ip link set lo up && exec "$@"' _ setpriv --reuid=$build_uid --regid=$build_uid --clear-groups \
     env -i PATH="$PATH" HOME=/homeless-shelter TMPDIR="$b/tmp" \
     NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 \
     npm_config_store_dir="$b/store" npm_config_manage_package_manager_versions=false \

@@ -6,7 +6,7 @@
 #  2. the flake's outputs evaluate against stand-in inputs (./stub: nixpkgs and devenv functions with the
 #     real argument sets, warning and asserting as the real ones do), on every system, and say what the
 #     docs, the apps and the other suites expect (dev-shell tools, image labels, the build source);
-#  3. image settings (nix/image-settings.nix) against the apps' own defaults;
+#  3. image settings (nix/apps.nix, nix/image-settings.nix) against the apps' own defaults;
 #  4. scripts/update-pnpm-hash.sh against a fake `nix`; ./update-hash.sh (the replay's) against wrong tools;
 #  5. the fetcher replay (./replay-pnpm-deps.sh): two small public projects must hash exactly as nixpkgs
 #     says, and this repository (./update-hash.sh --check) exactly as nix/pnpm-deps-hash says;
@@ -120,7 +120,7 @@ shell_postgres() { # devenv up runs PostgreSQL 17 on loopback, off 5432, with th
   project=$(jq -r .name "$repo/package.json")
   jqe --arg db "$project" 'all(.[]; .[] | .postgres.enable == true
       and .postgres.listen_addresses == "127.0.0.1" and (.postgres.package | startswith("postgresql-17"))
-      and .postgres.port == 55432 and .env.DEV_POSTGRES_PORT == "55432" and .env.PGPORT == "55432"
+      and .postgres.port == 55432 and .env.PGPORT == "55432"
       and .postgres.initialDatabases == [{"name": $db}]
       and .env.DEVENV_DATABASE_URL == "postgres://127.0.0.1:\(.postgres.port)/\($db)")' "$S"
 }
@@ -160,13 +160,12 @@ shared_deps() { # one fetchPnpmDeps for every app; fetcherVersion 3 with pnpm 10
     jqe --arg n "$project-pnpm-deps" 'all(.[]; .["pnpm-deps"] | .fetcherVersion == 3 and .pnpmWorkspaces == []
            and (.pnpm | startswith("pnpm-10.")) and .name == $n)' "$P" &&
     jqe --arg m "nodejs-slim-$major." 'all(.[]; .["pnpm-deps"].pnpmNode | startswith($m))' "$P" &&
-    jqe --slurpfile f "$repo/nix/pnpm-install-flags.json" 'all(.[]; .["pnpm-deps"].pnpmInstallFlags == $f[0] and .["pnpm-deps"].prePnpmInstall == $pre)' --rawfile pre "$repo/nix/pnpm-pre-install.sh" "$P" &&
     jqe --arg h "$(cat "$repo/nix/pnpm-deps-hash")" 'all(.[]; .["pnpm-deps"].hash == ($h | rtrimstr("\n")))' "$P"
 }
-t "one shared fetchPnpmDeps, packages.pnpm-deps (fetcherVersion 3, pnpm 10 on nodejs-slim \$(.nvmrc), flags from nix/pnpm-install-flags.json, hash from nix/pnpm-deps-hash)" shared_deps
+t "one shared fetchPnpmDeps, packages.pnpm-deps (fetcherVersion 3, pnpm 10 on nodejs-slim \$(.nvmrc), hash from nix/pnpm-deps-hash)" shared_deps
 
 platform_flags() { # the fetch is Linux x64/arm64 glibc; a developer's own pnpm install is not restricted
-  jqe '. == ["--os=linux", "--cpu=x64", "--cpu=arm64", "--libc=glibc"]' "$repo/nix/pnpm-install-flags.json" || return 1
+  jqe 'all(.[]; .["pnpm-deps"].pnpmInstallFlags == ["--os=linux", "--cpu=x64", "--cpu=arm64", "--libc=glibc"])' "$P" || return 1
   if grep -rqE '^supportedArchitectures|"supportedArchitectures"' "$repo/pnpm-workspace.yaml" "$repo/package.json" "$repo/.npmrc"; then
     echo "supportedArchitectures in the workspace's own settings would restrict every developer's install"
     return 1
@@ -179,7 +178,8 @@ pre_install_drops_force() { # prePnpmInstall's `pnpm` passes every argument on b
   mkdir -p "$d/bin"
   printf '#!/bin/sh\necho "$@"\n' >"$d/bin/pnpm"
   chmod +x "$d/bin/pnpm"
-  got=$(PATH="$d/bin:$PATH" bash -c 'set -euo pipefail; source "$1"; pnpm install --force --ignore-scripts --os=linux --registry= --frozen-lockfile' _ "$repo/nix/pnpm-pre-install.sh")
+  jq -r '.["x86_64-linux"]["pnpm-deps"].prePnpmInstall' "$P" >"$d/pre-install.sh"
+  got=$(PATH="$d/bin:$PATH" bash -c 'set -euo pipefail; source "$1"; pnpm install --force --ignore-scripts --os=linux --registry= --frozen-lockfile' _ "$d/pre-install.sh")
   [ "$got" = "install --ignore-scripts --os=linux --registry= --frozen-lockfile" ] || { echo "pnpm got: $got"; return 1; }
 }
 t "prePnpmInstall drops the fetcher's --force (under which pnpm ignores --os/--cpu/--libc), nothing else" pre_install_drops_force
@@ -281,7 +281,7 @@ discovered() { # every app with a runtime field, nothing else; its settings are 
 }
 t "nix/apps.nix: the apps under apps/ with their runtime fields; image <project>-<app>, source label from package.json" discovered
 
-settings_vs_apps() { # static half (serve-check.sh starts the built apps with no environment at all): every
+settings_vs_apps() { # static half (serve-check.sh starts the built apps with no environment but DATABASE_URL): every
   # runtime.env value is the app's own default in its src/env.ts, but *_HOST, which the image opens to 0.0.0.0
   local app env_ts var value
   for app in $(jq -r '.[]' <<<"$APPS"); do
@@ -304,8 +304,8 @@ image_config() {
   for app in $(jq -r '.[]' <<<"$APPS"); do
     jqe --arg app "$app" --slurpfile c "$C" '
       ($c[0]) as $s | ($s.apps[$app]) as $a | all(.[]; .["image-" + $app] as $i |
-        $i.imageName == $a.imageName and $i.name == ($a.imageName + ".tar.gz") and $i.imageTag == $s.tag
-        and $i.created == $s.created
+        $i.imageName == $a.imageName and $i.name == ($a.imageName + ".tar.gz") and $i.imageTag == "latest"
+        and $i.created == null
         and $i.config.User == "\($s.user.uid):\($s.user.gid)"
         and $i.config.ExposedPorts == {("\($a.port)/tcp"): {}}
         and $i.config.Labels == ($a.labels + {"writable-dirs": ($a.writableDirs | join(" "))})
@@ -320,14 +320,14 @@ image_config() {
       { echo "image-$app"; return 1; }
   done
 }
-t "images of every app: name, tag latest, fixed created, User, ExposedPorts, Env, Labels, Cmd = nodejs-slim + entry; pname" image_config
+t "images of every app: name, tag latest, created left at dockerTools' fixed default, User, ExposedPorts, Env, Labels, Cmd = nodejs-slim + entry; pname" image_config
 
 writable_dirs() { # exactly settings.writableDirs are writable: /tmp 1777, the others owned by the image user
   local owner
   owner=$(jq -r '"\(.user.uid):\(.user.gid)"' "$C")
   jqe '.apps.web.writableDirs == ["/tmp", "/var/cache/nix-sample-web"] and .apps.api.writableDirs == ["/tmp"]' "$C" || return 1
   jqe --arg o "$owner" --slurpfile c "$C" 'all(.[];
-      (.["image-web"].fakeRootCommands | test("chmod 1777 ./tmp\n") and test("chown \($o) ./var/cache/nix-sample-web\n")
+      (.["image-web"].fakeRootCommands | test("chmod 1777 ./tmp\n") and test("chown \($o) ./var/cache/nix-sample-web; chmod 0700 ./var/cache/nix-sample-web\n")
         and ([scan("mkdir -p [^\n]*")] == ["mkdir -p ./tmp", "mkdir -p ./var/cache/nix-sample-web"]))
       and (.["image-api"].fakeRootCommands | test("chmod 1777 ./tmp\n") and (test("chown") | not)
         and ([scan("mkdir -p [^\n]*")] == ["mkdir -p ./tmp"]))
@@ -618,8 +618,7 @@ replay_fixture() { # replay_fixture NAME: must hash exactly as nixpkgs says
 
 # This repository: the store goes to $FETCHED, where the rehearsal (part 6) takes it from.
 repo_inputs() { # the files pnpm reads (as update-hash.sh copies them) and the flags
-  printf '%s\n' package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc nix/pnpm-install-flags.json nix/pnpm-pre-install.sh \
-    proof/nix/update-hash.sh
+  printf '%s\n' package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc nix/workspace.nix proof/nix/update-hash.sh
   awk '/^importers:/ { f = 1; next } /^[^ ]/ { f = 0 } f && /^  [^ ]/ { sub(/^  /, ""); sub(/:.*$/, ""); print }' \
     "$repo/pnpm-lock.yaml" | grep -vx '\.' | sed 's|$|/package.json|'
 }

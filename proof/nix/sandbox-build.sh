@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The in-Nix build of every app (nix/next-app.nix, nix/node-app.nix), replayed here: run by proof/nix/run.sh inside
+# The in-Nix build of every app (nix/app.nix), replayed here: run by proof/nix/run.sh inside
 # `unshare -n` (no network) as an unprivileged uid, with HOME unwritable and the source read-only except
 # the directories the build writes (the list is in run.sh, prepare_round).
 #

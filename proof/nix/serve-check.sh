@@ -42,12 +42,12 @@ chown "$user" "$cache_dir"
 chmod 0700 "$cache_dir"
 
 started=
-start() { # start NAME TREE [bare]: sets $started to the server's pid; bare = no environment at all
+start() { # start NAME TREE [bare]: sets $started to the server's pid; bare = none of the image's Env
   local name=$1 tree=$2 image="image-$1" entry env=()
   entry=$(jq -r --arg i "$image" '.[$i].entry' "$images")
   [ "${3:-}" = bare ] || mapfile -t env < <(jq -r --arg i "$image" '.[$i].config.Env[]' "$images")
   # The one variable a deployment adds to the API image's Env (it carries a password, so no image sets it).
-  [ "${3:-}" = bare ] || [ "$name" != api ] || env+=("DATABASE_URL=$database_url")
+  [ "$name" != api ] || env+=("DATABASE_URL=$database_url")
   setpriv --reuid="${user%:*}" --regid="${user#*:}" --clear-groups \
     env -i "${env[@]}" "$node" "$tree/$entry" >>"$logs/$name.log" 2>&1 &
   started=$!
@@ -80,9 +80,9 @@ stop() { # stop PID: SIGTERM, then it must drain and exit 0 within 20 s
   [ "$rc" -eq 0 ] || { echo "pid $1 exited $rc after SIGTERM"; cat "$logs"/*.log; exit 1; }
 }
 
-# 1. No environment at all: the apps' own defaults must agree with the image settings (the image's ports,
-#    the web's default API_URL reaching the API's default address). The API listens and answers /health without
-#    a database (outside production it would use PGlite, which the runtime tree does not carry: /ready stays 503).
+# 1. No environment but the API's DATABASE_URL (without it the API would open PGlite, which the runtime tree
+#    does not carry): the apps' own defaults must agree with the image settings (the image's ports, the web's
+#    default API_URL reaching the API's default address).
 start api "$api" bare
 api_pid=$started
 wait_http "http://127.0.0.1:$api_port/health" || { echo "API defaults: not on the image port $api_port"; cat "$logs/api.log"; exit 1; }
@@ -93,7 +93,7 @@ wait_http "http://127.0.0.1:$web_port/" || { echo "web defaults: not on the imag
 stop "$web_pid"
 stop "$api_pid"
 pids=()
-echo "with no environment: API on 127.0.0.1:$api_port, web on :$web_port (the images' ports)"
+echo "with no environment but DATABASE_URL: API on 127.0.0.1:$api_port, web on :$web_port (the images' ports)"
 
 # 2. Exactly the images' Env, plus DATABASE_URL for the API.
 

@@ -37,7 +37,8 @@ let
   };
   image = d: {
     inherit (d) name imageName imageTag;
-    inherit (d.stubArgs) config fakeRootCommands created;
+    inherit (d.stubArgs) config fakeRootCommands;
+    created = d.stubArgs.created or null;
     contents = names d.stubArgs.contents;
     passwd = builtins.concatMap (c: c.extraPasswdLines or [ ]) d.stubArgs.contents;
   };

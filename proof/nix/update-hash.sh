@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # nix/pnpm-deps-hash without Nix: replay nixpkgs' fetchPnpmDeps here (replay-pnpm-deps.sh) on the files pnpm
-# reads, with what nix/workspace.nix passes it (nix/pnpm-pre-install.sh, nix/pnpm-install-flags.json).
+# reads, with what nix/workspace.nix passes it (pnpmInstallFlags, prePnpmInstall, read by nix-instantiate).
 #
 #   bash proof/nix/update-hash.sh           write the replayed hash into nix/pnpm-deps-hash
 #   bash proof/nix/update-hash.sh --check   exit 0 when the file is right, 1 (printing the right hash) when stale
@@ -39,9 +39,18 @@ while IFS= read -r importer; do
   cp "$root/$importer/package.json" "$src/$importer/package.json"
 done < <(awk '/^importers:/ { f = 1; next } /^[^ ]/ { f = 0 } f && /^  [^ ]/ { sub(/^  /, ""); sub(/:.*$/, ""); print }' \
   "$root/pnpm-lock.yaml" | grep -vx '\.')
-mapfile -t flags < <(jq -r '.[]' "$root/nix/pnpm-install-flags.json")
+# nix/workspace.nix's fetchPnpmDeps arguments, evaluated with the stand-in lib and nothing else of nixpkgs.
+fetcher_args=$(nix-instantiate --eval --strict --json -E "(import $root/nix/workspace.nix {
+  lib = import $here/stub/nixpkgs/lib.nix;
+  pkgs = { };
+  fetchPnpmDeps = args: { inherit (args) pnpmInstallFlags prePnpmInstall; };
+}).pnpmDeps" 2>/dev/null) || {
+  log "nix-instantiate could not read fetchPnpmDeps' arguments from nix/workspace.nix"
+  exit 2
+}
+mapfile -t flags < <(jq -r '.pnpmInstallFlags[]' <<<"$fetcher_args")
 
-new=$(PRE_INSTALL=$(cat "$root/nix/pnpm-pre-install.sh") bash "$here/replay-pnpm-deps.sh" "$src" "$out" "${flags[@]}") || {
+new=$(PRE_INSTALL=$(jq -r .prePnpmInstall <<<"$fetcher_args") bash "$here/replay-pnpm-deps.sh" "$src" "$out" "${flags[@]}") || {
   log "the replay failed (above); nix/pnpm-deps-hash is unchanged"
   exit 2
 }

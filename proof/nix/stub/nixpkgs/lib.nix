@@ -10,6 +10,7 @@ let
     optional = cond: elem: if cond then [ elem ] else [ ];
     optionals = cond: elems: if cond then elems else [ ];
     optionalAttrs = cond: attrs: if cond then attrs else { };
+    optionalString = cond: string: if cond then string else "";
     # lib/attrsets.nix filterAttrs
     filterAttrs = pred: set: removeAttrs set (builtins.filter (name: !pred name set.${name}) (builtins.attrNames set));
     inherit (builtins) concatStringsSep;
