@@ -6,7 +6,7 @@
 # settings.json is nix/apps.nix evaluated (nix-instantiate); the images are written by ./image-from-tree.sh from
 # the runtime trees the offline rehearsal of proof/nix keeps in $TEST_CACHE/runtime-trees/{web,api} (TEST_CACHE
 # default /var/tmp/nix-sample-test-cache) when it built them from this checkout as it is now, or else from
-# `pnpm build` output laid out as nix/next-app.nix and nix/node-app.nix install it (building the apps when there is
+# `pnpm build` output laid out as nix/app.nix install it (building the apps when there is
 # none), with the `node` on PATH standing in for nodejs-slim. The archives are kept in $TEST_CACHE/app-images/<key>,
 # the key hashing everything they are made from (settings, trees, node, these scripts), so the next suite reuses
 # them and a change rebuilds them.
@@ -37,7 +37,7 @@ if [ -d "$cache/runtime-trees/web" ] && [ -d "$cache/runtime-trees/api" ] &&
   echo "runtime trees: the offline rehearsal's, from $cache/runtime-trees" >&2
   cp -a "$cache/runtime-trees/web" "$cache/runtime-trees/api" "$trees/"
 else
-  # As nix/next-app.nix and nix/node-app.nix install them: the standalone tree with its cache link, the bundle.
+  # As nix/app.nix install them: the standalone tree with its cache link, the bundle.
   if [ ! -f "$root/apps/web/.next/standalone/apps/web/start.mjs" ] || [ ! -f "$root/apps/api/dist/index.mjs" ]; then
     echo "runtime trees: building the apps (pnpm --filter=web --filter=api run build)" >&2
     (cd "$root" && pnpm --filter=web --filter=api run build) >"$work/build.log" 2>&1 || {

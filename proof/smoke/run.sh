@@ -10,7 +10,7 @@
 # build; kept in TEST_CACHE, so proof/kubernetes runs the same ones) from the runtime trees the offline
 # rehearsal of proof/nix keeps in $TEST_CACHE/runtime-trees/{web,api} (TEST_CACHE default
 # /var/tmp/nix-sample-test-cache), or, when the suite runs alone, from `pnpm build` output laid out as
-# nix/next-app.nix and nix/node-app.nix install it; with nix/apps.nix read by nix-instantiate and the `node` on
+# nix/app.nix install it; with nix/apps.nix read by nix-instantiate and the `node` on
 # PATH (Node.js 22) standing in for nodejs-slim. The API image gets DATABASE_URL (smoke-image.sh --env)
 # of a throwaway PostgreSQL cluster on 127.0.0.1 (proof/support/postgres-cli.mjs; the containers share the
 # host network). Needs root (image layers owned by the app user), podman, runc, docker-registry, skopeo,
