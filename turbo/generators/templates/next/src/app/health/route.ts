@@ -1,6 +1,0 @@
-// Liveness: the process answers.
-export const dynamic = "force-dynamic";
-
-export function GET(): Response {
-  return Response.json({ status: "ok" });
-}
