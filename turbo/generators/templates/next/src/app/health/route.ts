@@ -1,0 +1,4 @@
+// Liveness: the process answers.
+export const dynamic = "force-dynamic";
+
+export const GET = () => Response.json({ status: "ok" });

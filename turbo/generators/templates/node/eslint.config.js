@@ -1,0 +1,3 @@
+import base, { envOnlyIn } from "@repo/eslint-config/base";
+
+export default [...base, ...envOnlyIn(["src/env.ts"])];
