@@ -1,5 +1,4 @@
-// Every TypeScript package: recommended and type-aware rules, and turbo's check that each environment variable
-// a task reads is declared in turbo.json (so caches key on it).
+// Every package: recommended and type-aware rules; turbo's check that the env a task reads is in turbo.json.
 import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import turbo from "eslint-plugin-turbo";
@@ -7,6 +6,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 const message = "Import the typed env module (env.ts) instead.";
+const processImport = "ImportDeclaration[source.value=/^(node:)?process$/]";
 
 /** Bans reading the environment outside the files in `allow`: it is parsed and validated once, in env.ts. */
 export const envOnlyIn = (allow) =>
@@ -15,18 +15,14 @@ export const envOnlyIn = (allow) =>
     ignores: allow,
     rules: {
       "no-restricted-properties": ["error", { object: "process", property: "env", message }],
-      "no-restricted-imports": [
-        "error",
-        ...["process", "node:process"].map((name) => ({ name, importNames: ["env"], message })),
-      ],
-      // `import p from "node:process"` would hide `p.env` from no-restricted-properties.
+      // `import { env } from "process"`, and imports that would hide `p.env` from the rule above.
       "no-restricted-syntax": [
         "error",
         {
-          selector:
-            "ImportDeclaration[source.value=/^(node:)?process$/] > ImportDefaultSpecifier[local.name!='process']",
+          selector: `${processImport} > :matches(ImportSpecifier[imported.name='env'], ImportNamespaceSpecifier)`,
           message,
         },
+        { selector: `${processImport} > ImportDefaultSpecifier[local.name!='process']`, message },
       ],
     },
   });

@@ -1,4 +1,3 @@
-// The Next.js apps: Next's own rules (core web vitals), then the base rules.
 import { defineConfig } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import globals from "globals";

@@ -1,4 +1,3 @@
-// React component libraries (packages/ui): the base rules and the rules of hooks.
 import { defineConfig } from "eslint/config";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
