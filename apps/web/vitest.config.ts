@@ -2,10 +2,5 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: { alias: { "@": new URL("./src", import.meta.url).pathname } },
-  test: {
-    include: ["test/**/*.test.{ts,tsx}"],
-    environment: "node",
-    testTimeout: 20_000,
-    reporters: ["default", ["json", { outputFile: ".reports/unit.json" }]],
-  },
+  test: { include: ["test/**/*.test.{ts,tsx}"], testTimeout: 20_000 },
 });

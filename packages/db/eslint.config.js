@@ -1,3 +1,1 @@
-import base from "@repo/eslint-config/base";
-
-export default base;
+export { default } from "@repo/eslint-config/base";

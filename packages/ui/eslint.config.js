@@ -1,3 +1,1 @@
-import react from "@repo/eslint-config/react";
-
-export default react;
+export { default } from "@repo/eslint-config/react";

@@ -185,14 +185,16 @@ for manifest in "$ROOT"/apps/*/package.json; do
   mkdir -p "$COPY/apps/$(basename "$(dirname "$manifest")")"
   cp "$manifest" "$COPY/apps/$(basename "$(dirname "$manifest")")/"
 done
-fill() { # the generator's placeholders, for a node app (no cache directory)
-  sed -e '/{{#if cacheDir}}/,/{{\/if}}/d' -e 's/{{ name }}/admin/g' -e 's/{{ port }}/3002/g' -e 's/{{ prefix }}/ADMIN/g' \
-    -e 's/{{ project }}/nix-sample/g' -e 's|{{ repository }}|nix-sample/nix-sample|g' -e 's/{{ devPort }}/3002/g' "$1"
+fill() { # the generator's placeholders, for a node app (writableDirs: /tmp)
+  sed -e '/{{#each writableDirs}}/d' -e '/{{\/each}}/d' -e 's/{{ @index }}/0/g' -e 's|{{ this }}|/tmp|g' \
+    -e 's/{{ name }}/admin/g' -e 's/{{ port }}/3002/g' -e 's/{{ project }}/nix-sample/g' -e 's|{{ registryPath }}|nix-sample/nix-sample|g' "$1"
 }
 fill "$ROOT/turbo/generators/templates/kubernetes.yaml.hbs" >"$COPY/deploy/kubernetes/base/admin.yaml"
-fill "$ROOT/turbo/generators/templates/node/package.json.hbs" >"$COPY/apps/admin/package.json"
+# The runtime field turbo/generators/config.ts writes for it.
+jq -n '{name: "admin", version: "0.1.0", runtime: {kind: "node", port: 3002, ready: "/ready", entry: "index.mjs",
+  writableDirs: ["/tmp"], env: {ADMIN_PORT: "3002", ADMIN_HOST: "0.0.0.0"}, needs: []}}' >"$COPY/apps/admin/package.json"
 sed -i 's/^resources:$/resources:\n  - admin.yaml/' "$COPY/deploy/kubernetes/base/kustomization.yaml"
-t "new app: the template's package.json is filled in (JSON)" jq -e '.runtime.port == 3002' "$COPY/apps/admin/package.json"
+t "new app: no placeholder is left in its manifest" bash -c "! grep -n '{{' '$COPY/deploy/kubernetes/base/admin.yaml'"
 for overlay in "${OVERLAYS[@]}"; do
   out=$WORK/copy-$overlay.yaml
   t "new app: overlays/$overlay renders with it" \

@@ -1,3 +1,1 @@
-import base from "./base.js";
-
-export default base;
+export { default } from "./base.js";

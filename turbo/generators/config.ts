@@ -1,26 +1,56 @@
-// `pnpm turbo gen app` (or `pnpm turbo gen app --args <name> <next|node>`): a new app under apps/ from
-// ./templates/<kind>, linked into the workspace, with its Kubernetes base in deploy/kubernetes. The flake, the
-// image scripts and CI find it by its `runtime` field. Plop's API: https://plopjs.com/documentation/
+// `pnpm turbo gen app [--args <name> <next|node>]`: apps/<name> from ./templates, its package.json (its `runtime`
+// field is how the flake, the image scripts and CI find it) and its Kubernetes base.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlopTypes } from "@turbo/gen";
 
-const kinds = ["next", "node"];
-const readJson = (file: string) =>
-  JSON.parse(readFileSync(file, "utf8")) as {
-    name: string;
-    repository: { url: string };
-    runtime?: { port?: number };
-  };
+type Manifest = { name: string; repository: { url: string }; runtime?: { port: number } };
+const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Manifest;
+const catalog = (...names: string[]) => Object.fromEntries(names.map((name) => [name, "catalog:"]));
 
-/** The first port above every app's own. */
-function nextPort(root: string): number {
-  const ports = readdirSync(join(root, "apps"))
-    .map((dir) => join(root, "apps", dir, "package.json"))
-    .filter((file) => existsSync(file))
-    .map((file) => Number(readJson(file).runtime?.port ?? 0));
-  return Math.max(3000, ...ports) + 1;
+function packageJson(root: string, name: string, kind: string) {
+  const manifests = readdirSync(join(root, "apps"))
+    .map((app) => join(root, "apps", app, "package.json"))
+    .filter((file) => existsSync(file));
+  const port = Math.max(3000, ...manifests.map((file) => read(file).runtime?.port ?? 0)) + 1;
+  const prefix = name.toUpperCase().replaceAll("-", "_");
+  const next = kind === "next";
+  return {
+    name,
+    version: "0.1.0",
+    private: true,
+    type: "module",
+    runtime: {
+      kind,
+      port,
+      ready: "/ready",
+      entry: next ? `apps/${name}/start.mjs` : "index.mjs",
+      writableDirs: next ? ["/tmp", `/var/cache/${read(join(root, "package.json")).name}-${name}`] : ["/tmp"],
+      env: { [`${prefix}_PORT`]: String(port), [`${prefix}_HOST`]: "0.0.0.0" },
+      needs: [],
+    },
+    scripts: {
+      dev: next ? `next dev --port \${${prefix}_PORT:-${port}}` : "tsx watch src/index.ts",
+      build: next
+        ? "next build && complete-standalone"
+        : "esbuild src/index.ts --bundle --platform=node --target=node22 --format=esm --outfile=dist/index.mjs",
+      start: next ? `node .next/standalone/apps/${name}/start.mjs` : "node dist/index.mjs",
+      test: "vitest run --reporter=default --reporter=json --outputFile=.reports/unit.json",
+      lint: "eslint . --max-warnings 0",
+      typecheck: next ? "next typegen && tsc --noEmit" : "tsc --noEmit",
+    },
+    dependencies: {
+      "@repo/server": "workspace:*",
+      ...catalog("zod", ...(next ? ["next", "react", "react-dom"] : [])),
+    },
+    devDependencies: {
+      "@repo/eslint-config": "workspace:*",
+      "@repo/typescript-config": "workspace:*",
+      ...catalog("@types/node", "eslint", "typescript", "vitest"),
+      ...(next ? catalog("@types/react", "@types/react-dom") : { ...catalog("esbuild"), tsx: "4.23.15" }),
+    },
+  };
 }
 
 export default function generator(plop: PlopTypes.NodePlopAPI): void {
@@ -30,64 +60,56 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
       {
         type: "input",
         name: "name",
-        message: "App name (its directory, package, image and Kubernetes name, e.g. admin):",
-        validate: (input: string) => {
-          if (!/^[a-z][a-z0-9-]{0,30}$/.test(input))
-            return "lowercase letters, digits and dashes, starting with a letter";
-          return existsSync(join(plop.getDestBasePath(), "apps", input))
-            ? `apps/${input} already exists`
-            : true;
-        },
+        message: "App name (its directory, package and image name), e.g. admin:",
+        validate: (name: string) =>
+          !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > 30
+            ? "lowercase words joined by single dashes"
+            : !existsSync(join(plop.getDestBasePath(), "apps", name)) || `apps/${name} already exists`,
       },
-      { type: "list", name: "kind", message: "Kind:", choices: kinds },
+      { type: "list", name: "kind", message: "Kind:", choices: ["next", "node"] },
     ],
     actions: (data) => {
-      const answers = data as { name: string; kind: string; turbo: { paths: { root: string } } };
-      if (!kinds.includes(answers.kind)) throw new Error(`kind must be one of ${kinds.join(", ")}`);
-      const root = answers.turbo.paths.root;
-      const { name: project, repository } = readJson(join(root, "package.json"));
-      const prefix = answers.name.toUpperCase().replaceAll("-", "_");
-      const port = nextPort(root);
-      Object.assign(answers, {
-        port,
-        prefix,
-        project,
-        // ghcr.io/<owner>/<repo>, where CI pushes the images.
-        repository: new URL(repository.url).pathname
-          .slice(1)
-          .replace(/\.git$/, "")
-          .toLowerCase(),
-        cacheDir: answers.kind === "next" ? `/var/cache/${project}-${answers.name}` : "",
-        // Handlebars would read the braces of `${<PREFIX>_PORT:-<port>}`.
-        devPort: `\${${prefix}_PORT:-${port}}`,
-      });
+      const { name, kind, turbo } = data as {
+        name: string;
+        kind: string;
+        turbo: { paths: { root: string } };
+      };
+      const { root } = turbo.paths;
+      const pkg = packageJson(root, name, kind);
+      const { name: project, repository } = read(join(root, "package.json"));
+      // Images are ghcr.io/<owner>/<repository>/<project>-<app>, where CI pushes them.
+      const registryPath = new URL(repository.url).pathname.slice(1).toLowerCase();
+      Object.assign(data, { ...pkg.runtime, project, registryPath });
       return [
-        {
+        ...[kind, "shared"].map((dir) => ({
           type: "addMany",
-          destination: "{{ turbo.paths.root }}/apps/{{ name }}",
-          base: `templates/${answers.kind}`,
-          templateFiles: `templates/${answers.kind}/**/*`,
-          globOptions: { dot: true },
+          destination: `${root}/apps/${name}`,
+          base: `templates/${dir}`,
+          templateFiles: `templates/${dir}/**/*`,
           stripExtensions: ["hbs"],
+        })),
+        () => {
+          writeFileSync(join(root, "apps", name, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
+          return `apps/${name}/package.json`;
         },
         {
           type: "add",
-          path: "{{ turbo.paths.root }}/deploy/kubernetes/base/{{ name }}.yaml",
+          path: `${root}/deploy/kubernetes/base/${name}.yaml`,
           templateFile: "templates/kubernetes.yaml.hbs",
         },
         {
           type: "modify",
-          path: "{{ turbo.paths.root }}/deploy/kubernetes/base/kustomization.yaml",
+          path: `${root}/deploy/kubernetes/base/kustomization.yaml`,
           pattern: /^resources:\n/m,
-          template: "resources:\n  - {{ name }}.yaml\n",
+          template: `resources:\n  - ${name}.yaml\n`,
         },
-        // Every dependency is in the lockfile already: this only links the app (the lockfile gains its importer).
+        // Every dependency is in the lockfile already: this links the app (the lockfile gains its importer).
         () => {
           execFileSync("pnpm", ["install", "--prefer-offline", "--no-frozen-lockfile"], {
             cwd: root,
             stdio: "inherit",
           });
-          return `pnpm install: apps/${answers.name} linked`;
+          return `apps/${name} linked`;
         },
       ];
     },

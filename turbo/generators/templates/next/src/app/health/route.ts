@@ -1,6 +1,4 @@
 // Liveness: the process answers.
 export const dynamic = "force-dynamic";
 
-export function GET(): Response {
-  return Response.json({ status: "ok" });
-}
+export const GET = () => Response.json({ status: "ok" });

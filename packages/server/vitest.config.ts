@@ -1,9 +1,0 @@
-import { defineConfig } from "vitest/config";
-
-export default defineConfig({
-  test: {
-    environment: "node",
-    testTimeout: 20_000,
-    reporters: ["default", ["json", { outputFile: ".reports/unit.json" }]],
-  },
-});
