@@ -4,5 +4,5 @@ import next from "@repo/eslint-config/next";
 // instrumentation.ts and proxy.ts read what Next sets (NEXT_RUNTIME, NODE_ENV); playwright.config.ts the run's.
 export default [
   ...next,
-  ...envOnlyIn(["src/env.ts", "start.mjs", "src/instrumentation.ts", "src/proxy.ts", "playwright.config.ts"]),
+  ...envOnlyIn(["src/env.ts", "src/instrumentation.ts", "src/proxy.ts", "playwright.config.ts"]),
 ];
