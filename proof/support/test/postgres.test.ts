@@ -53,10 +53,10 @@ describe.skipIf(!bin)("postgres-cli.mjs", () => {
       const suite = spawnSync(
         "bash",
         ["-c", `node "$1" start "$2" --owner $$ && kill -KILL $$`, "suite", cli, dir],
-        { encoding: "utf8", timeout: 120_000 },
+        { encoding: "utf8", timeout: 120_000, env: { ...process.env, TEST_DATABASE_URL: "" } }, // its own cluster
       );
       expect(suite.signal, suite.stderr).toBe("SIGKILL");
-      expect(suite.stdout).toMatch(/^postgres:\/\/\w+@127\.0\.0\.1:\d+\/test_/);
+      expect(suite.stdout).toMatch(/^postgres:\/\/app@127\.0\.0\.1:\d+\/test_/);
       const running = () => postgresLeftovers().some((item) => item.includes(`-D ${dir}/`));
       while (existsSync(dir) || running()) await sleep(100); // the test's timeout bounds it
       expect(running()).toBe(false);
