@@ -50,7 +50,7 @@
       templates.default = {
         path = ./.;
         description = "pnpm + Turborepo monorepo with a Nix flake: discovered apps, devenv shells, docker-free OCI images";
-        # One string per line, so `pnpm rename` can drop a marked line.
+        # One string per line, so `pnpm rename` can drop a marked line. rename:line
         welcomeText = builtins.concatStringsSep "\n" [
           "# Your copy of nix-sample: make it yours, then start it"
           "    pnpm rename <name> --owner <your GitHub owner>" # rename:line
