@@ -186,7 +186,7 @@ for manifest in "$ROOT"/apps/*/package.json; do
   cp "$manifest" "$COPY/apps/$(basename "$(dirname "$manifest")")/"
 done
 fill() { # the generator's placeholders, for a node app (writableDirs: /tmp)
-  sed -e '/{{#each writableDirs}}/d' -e '/{{\/each}}/d' -e 's/{{ @index }}/0/g' -e 's|{{ this }}|/tmp|g' \
+  sed -e '/{{#if writableDirs/,/{{\/if}}/d' \
     -e 's/{{ name }}/admin/g' -e 's/{{ port }}/3002/g' -e 's/{{ project }}/nix-sample/g' -e 's|{{ registryPath }}|nix-sample/nix-sample|g' "$1"
 }
 fill "$ROOT/turbo/generators/templates/kubernetes.yaml.hbs" >"$COPY/deploy/kubernetes/base/admin.yaml"

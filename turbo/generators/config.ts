@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlopTypes } from "@turbo/gen";
 
+type Answers = { name: string; kind: string; turbo: { paths: { root: string } } };
 type Manifest = { name: string; repository: { url: string }; runtime?: { port: number } };
 const read = (file: string) => JSON.parse(readFileSync(file, "utf8")) as Manifest;
 const catalog = (...names: string[]) => Object.fromEntries(names.map((name) => [name, "catalog:"]));
@@ -69,11 +70,7 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
       { type: "list", name: "kind", message: "Kind:", choices: ["next", "node"] },
     ],
     actions: (data) => {
-      const { name, kind, turbo } = data as {
-        name: string;
-        kind: string;
-        turbo: { paths: { root: string } };
-      };
+      const { name, kind, turbo } = data as Answers;
       const { root } = turbo.paths;
       const pkg = packageJson(root, name, kind);
       const { name: project, repository } = read(join(root, "package.json"));
@@ -105,10 +102,8 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         },
         // Every dependency is in the lockfile already: this links the app (the lockfile gains its importer).
         () => {
-          execFileSync("pnpm", ["install", "--prefer-offline", "--no-frozen-lockfile"], {
-            cwd: root,
-            stdio: "inherit",
-          });
+          const args = ["install", "--prefer-offline", "--no-frozen-lockfile"];
+          execFileSync("pnpm", args, { cwd: root, stdio: "inherit" });
           return `apps/${name} linked`;
         },
       ];

@@ -2,15 +2,11 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, it, vi } from "vitest";
+import { z } from "zod";
+import { serverLifecycle } from "../src/config.js";
 import { createGuard } from "../src/guard.js";
 
-const lifecycle = {
-  HEADERS_TIMEOUT_MS: 10_000,
-  REQUEST_TIMEOUT_MS: 30_000,
-  KEEP_ALIVE_TIMEOUT_MS: 65_000,
-  SHUTDOWN_DELAY_MS: 0,
-  SHUTDOWN_TIMEOUT_MS: 10_000,
-};
+const lifecycle = z.object(serverLifecycle).parse({}); // SHUTDOWN_DELAY_MS 0: no wait before closing
 
 it("answers the request in flight at the signal with Connection: close, then exits 0", async () => {
   const held: ServerResponse[] = [];

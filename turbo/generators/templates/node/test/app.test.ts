@@ -2,7 +2,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, it } from "vitest";
 import { handle } from "../src/app.js";
-import { parseEnv } from "../src/env.js";
 
 it("answers GET /health and GET /ready, and 404 with a JSON body for anything else", async () => {
   const server = createServer(handle).listen(0, "127.0.0.1");
@@ -12,9 +11,4 @@ it("answers GET /health and GET /ready, and 404 with a JSON body for anything el
   expect((await fetch(url("/ready"))).status).toBe(200);
   expect(await (await fetch(url("/nope"))).json()).toMatchObject({ error: "not_found" });
   server.close();
-});
-
-it("reads its port, refusing a bad one by name", () => {
-  expect(parseEnv({}).{{ constantCase name }}_PORT).toBe({{ port }});
-  expect(() => parseEnv({ {{ constantCase name }}_PORT: "0x50" })).toThrow("{{ constantCase name }}_PORT");
 });
