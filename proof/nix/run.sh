@@ -671,7 +671,7 @@ else
     t "rehearsal: two clean builds are identical (contents, x bits, links) but for Next.js per-build secrets and what they salt" r compare
     t "rehearsal: runtime trees as the images expect (entry, static, public, cache link only)" r trees
     t "rehearsal: runtime trees reference neither the build's Node.js nor pnpm (disallowedReferences)" r references
-    t "rehearsal: served with node alone, as the image user, tree read-only: /health, the ready paths (web through the API), SIGTERM → 0" r serve
+    t "rehearsal: served with node alone, as the image user, tree read-only: /health, the ready paths, SIGTERM → 0" r serve
     t "rehearsal: runtime trees kept in \$TEST_CACHE/runtime-trees/{web,api} for proof/smoke" r keep
   fi
 fi

@@ -29,7 +29,8 @@ stop_all() {
   rm -rf "$pg_dir"
 }
 trap stop_all EXIT
-database_url=$("$node" "$root/proof/support/postgres-cli.mjs" start "$pg_dir" --owner $$) || {
+# Its own cluster: TEST_DATABASE_URL's server is outside this network namespace.
+database_url=$(TEST_DATABASE_URL='' "$node" "$root/proof/support/postgres-cli.mjs" start "$pg_dir" --owner $$) || {
   echo "could not start PostgreSQL for the API"
   exit 1
 }
