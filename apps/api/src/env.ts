@@ -22,6 +22,8 @@ export const envSchema = z
     LOG_LEVEL: logLevel.default("info"),
     /** Unset: PGlite in PGLITE_DATA_DIR, development only. Never echoed in errors (it carries a password). */
     DATABASE_URL: postgresUrl.optional(),
+    /** Migrations only: the server itself, not a pooler, which in transaction mode would leak the session's lock. */
+    DATABASE_DIRECT_URL: postgresUrl.optional(),
     DATABASE_POOL_MAX: integer(1, 1000).default(10),
     /** A query, or the wait for a connection, longer than this answers 503. Never 0 (no limit). */
     DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(5_000),
@@ -38,11 +40,13 @@ export const envSchema = z
         message:
           "must be set when NODE_ENV=production (PGlite, the development database, is not in the build)",
       });
+    if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined)
+      ctx.addIssue({ code: "custom", path: ["DATABASE_DIRECT_URL"], message: "needs DATABASE_URL" });
   });
 
 /** Throws ConfigError naming every bad variable. */
 export function parseEnv(source: Record<string, string | undefined>) {
-  return parseConfig(envSchema, source, { secrets: ["DATABASE_URL"] });
+  return parseConfig(envSchema, source, { secrets: ["DATABASE_URL", "DATABASE_DIRECT_URL"] });
 }
 
 export const loadEnv = () => parseEnv(process.env);

@@ -14,6 +14,7 @@ const log: Log = (level, message) => logger[level](message);
 if (!env.DATABASE_URL) logger.info({ dir: env.PGLITE_DATA_DIR }, "DATABASE_URL is unset: using PGlite");
 const database = await openDatabase({
   url: env.DATABASE_URL,
+  migrationUrl: env.DATABASE_DIRECT_URL,
   pgliteDir: env.PGLITE_DATA_DIR,
   poolMax: env.DATABASE_POOL_MAX,
   timeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -23,6 +23,8 @@ export interface Database {
 export interface DatabaseOptions {
   /** A postgres:// URL; without it, PGlite in `pgliteDir` ("memory://" keeps nothing). */
   url?: string;
+  /** migrate()'s URL when `url` is a transaction-mode pooler (PgBouncer): its session-level lock needs the server. */
+  migrationUrl?: string;
   pgliteDir?: string;
   poolMax?: number;
   /** Bounds a query and the wait for a connection, so an unreachable server can't hang a request. */
@@ -40,6 +42,7 @@ const MIGRATION_LOCK = 727_000;
 
 export async function openDatabase({
   url,
+  migrationUrl = url,
   pgliteDir = "memory://",
   poolMax = 10,
   timeoutMs = 5_000,
@@ -84,7 +87,10 @@ export async function openDatabase({
     db: drizzle({ client: pool }),
     async migrate() {
       // A session of its own without the statement timeout: waiting for another replica's migration is expected.
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+      const client = new pg.Client({
+        connectionString: migrationUrl,
+        connectionTimeoutMillis: timeoutMs,
+      });
       client.on("error", onConnectionError);
       await client.connect();
       try {
