@@ -104,7 +104,8 @@ perms() {
       {wf: $wf, job: .key, perms: (.value.permissions // $w.permissions // "default"), top: ($w.permissions // {})}' "$f"
   done
 }
-t "workflows: only ci.yml's push job writes packages, gets id-token and attestations" same '["workflows_ci.yml:push"]' \
+t "workflows: only ci.yml's push job and deploy.yml's job write packages, get id-token and attestations" same \
+  '["workflows_ci.yml:push","workflows_deploy.yml:kubernetes"]' \
   "$(perms | jq -sc '[.[] | select((.perms | type) == "object" and (.perms.packages == "write" or .perms["id-token"] == "write" or .perms.attestations == "write")) | "\(.wf):\(.job)"]')"
 t "workflows: no top-level permission writes anything" same 0 \
   "$(perms | jq -sc '[.[] | select((.top | type) != "object" or (.top | to_entries | any(.value == "write")))] | length')"
@@ -262,30 +263,8 @@ t "ci-ok: a failed job -> red" same 1 "$(verdict '{"check":{"result":"success"},
 t "ci-ok: a cancelled job -> red" same 1 "$(verdict '{"check":{"result":"cancelled"}}')"
 
 # -- deploy.yml
-t "deploy.yml: follows CI on main, only after success of a push in this repository" jq -e --slurpfile ci "$CI" \
-  '.on.workflow_run.workflows == [$ci[0].name] and .on.workflow_run.branches == ["main"] and
-   (.jobs.kubernetes.if | test("conclusion == .success.") and test("event == .push.") and test("head_repository.full_name == github.repository"))' "$DEPLOY"
-t "deploy.yml: downloads CI's image-ref-<app> artifacts, in the production environment, the kubeconfig from its secret" jq -e --slurpfile ci "$CI" \
-  '.jobs.kubernetes | .environment == "production" and
-   ([.steps[] | select(.with.pattern == "image-ref-*")] | length == 1) and
-   ([.steps[] | select(.env.KUBECONFIG_DATA)] | .[0].env.KUBECONFIG_DATA == "${{ secrets.KUBECONFIG }}") and
-   ([$ci[0].jobs[] | .steps[]? | select(.with.name == "image-ref-${{ matrix.app }}")] | length == 1)' "$DEPLOY"
-cluster_step() { # cluster_step TIP KUBECONFIG-CONTENT: the step's stdout, then what the script was called with
-  local d=$WORK/cluster
-  rm -rf "$d" && mkdir -p "$d/bin" "$d/scripts"
-  printf '#!/bin/sh\necho %s\n' "$1" >"$d/bin/gh"
-  printf '#!/bin/sh\necho "deploy-kubernetes.sh $* (KUBECONFIG_DATA ${KUBECONFIG_DATA:+set})"\n' >"$d/scripts/deploy-kubernetes.sh"
-  printf 'ghcr.io/acme/shop/shop-web@sha256:%064d\n' 0 >"$d/image-ref-web.txt"
-  chmod +x "$d/bin/gh" "$d/scripts/deploy-kubernetes.sh"
-  run_step "$DEPLOY" kubernetes "Apply the set and wait for the rollout" "$d" PATH="$d/bin:$PATH" HEAD_SHA=abc \
-    GITHUB_REPOSITORY=acme/shop GH_TOKEN=x KUBECONFIG_DATA="$2" 2>&1
-}
-t "deploy.yml: main moved on -> green, nothing deployed, a notice says why" same \
-  "::notice title=Nothing deployed::main moved on to def; its run deploys" "$(cluster_step def "apiVersion: v1")"
-t "deploy.yml: no KUBECONFIG secret -> green, a notice: no cluster" bash -c \
-  "$(declare -f cluster_step run_step); WORK='$WORK' DEPLOY='$DEPLOY'; cluster_step abc '' | grep -q '^::notice title=Nothing deployed::no cluster'"
-t "deploy.yml: main's tip with a cluster -> deploy-kubernetes.sh production image-refs.txt, the kubeconfig by env" same \
-  "deploy-kubernetes.sh production image-refs.txt (KUBECONFIG_DATA set)" "$(cluster_step abc "apiVersion: v1")"
+# shellcheck source=deploy.sh
+. "$HERE/deploy.sh"
 
 # -- pnpm-hash.yml
 t "pnpm-hash.yml: Nix only in the read-only job; the writing job checks out nothing, runs no Nix, never for forks" jq -e '
