@@ -3,10 +3,9 @@
 #
 #   [KUBECONFIG_DATA="$(cat kubeconfig)"] [ROLLOUT_TIMEOUT=5m] scripts/deploy-kubernetes.sh <overlay> <image-refs>
 #
-# <image-refs>: one `<registry>/<image>@sha256:<digest>` a line. Each replaces the base's image of that name
-# (`kustomize edit set image`, on a copy); an image left without a digest stops the deploy. If any app does not
-# roll out, every app goes back to the revision it ran, so the set stays whole. The cluster: KUBECONFIG_DATA (a
-# secret, only ever in a private temporary file), else kubectl's own config (a sign-in step writes it).
+# <image-refs>: one `<registry>/<image>@sha256:<digest>` a line, each replacing the base's image of that name (on a
+# copy). If any app does not roll out, every app goes back to the revision it ran, so the set stays whole. The
+# cluster: KUBECONFIG_DATA (a secret, kept only in a private temporary file), else kubectl's own configuration.
 # Exit codes: 2 usage or a bad set, 3 kubectl apply failed, 4 a rollout failed (rolled back), 5 no cluster or
 # sign-in, 6 signed in but not allowed to apply.
 set -euo pipefail
@@ -19,8 +18,7 @@ overlay=$1 refs=$2 timeout=${ROLLOUT_TIMEOUT:-5m}
 [ -f "$root/deploy/kubernetes/overlays/$overlay/kustomization.yaml" ] ||
   die 2 "unknown overlay '$overlay' (overlays: $(cd "$root/deploy/kubernetes/overlays" && echo *))"
 [ -f "$refs" ] || die 2 "image refs '$refs' not found"
-[ -n "${KUBECONFIG_DATA-}${KUBECONFIG-}" ] || [ -f "$HOME/.kube/config" ] ||
-  die 5 "no cluster sign-in: set KUBECONFIG_DATA (a kubeconfig's content) or sign in first (KUBECONFIG, ~/.kube/config)"
+[ -n "${KUBECONFIG_DATA-}${KUBECONFIG-}" ] || [ -f ~/.kube/config ] || die 5 "no cluster sign-in: no KUBECONFIG_DATA, KUBECONFIG or ~/.kube/config"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -14,8 +14,7 @@ tag=set-$2 refs=()
 if [ "$1" = record ]; then mapfile -t refs <"$3"; else
   for app in "${APPS[@]}"; do destination_of "$app" && refs+=("$repo:$tag"); done
 fi
-host=${refs[0]%%/*}
-login "$host"
+host=${refs[0]%%/*} && login "$host"
 for ref in "${refs[@]}"; do
   if [ "$1" = resolve ]; then
     skopeo inspect --raw "${tls_opts[@]}" "${auth_opts[@]}" "docker://$ref" >"$scratch/manifest" 2>"$scratch/err" ||

@@ -159,7 +159,7 @@ deploy tag -- production "$WORK/refs-tag.txt"
 deploy no-overlay -- qa "$WORK/refs.txt"
 deploy unknown -- production "$WORK/refs-unknown.txt"
 deploy no-args --
-t "deploy refuses: no sign-in at all (exit 5)" ended no-signin 5 "no cluster sign-in: set KUBECONFIG_DATA .* or sign in first"
+t "deploy refuses: no sign-in at all (exit 5)" ended no-signin 5 "no cluster sign-in: no KUBECONFIG_DATA, KUBECONFIG or ~/.kube/config"
 t "deploy refuses: a sign-in the cluster refuses (exit 5), with kubectl's reason" ended refused 5 \
   "cannot reach the cluster or sign in to it: error: You must be logged in to the server"
 t "deploy refuses: signed in without the rights (exit 6), naming each one missing" ended denied 6 \

