@@ -53,6 +53,14 @@ require_tool() {
   [ ${#missing[@]} -eq 0 ] || suite_unavailable "needs ${missing[*]}"
 }
 
+# capture NAME CMD...: run CMD, keep its stdout, stderr and exit code in $CAP/NAME.{out,err,rc} (the suite sets CAP)
+capture() {
+  local name=$1 rc=0
+  shift
+  "$@" >"$CAP/$name.out" 2>"$CAP/$name.err" || rc=$?
+  printf '%s\n' "$rc" >"$CAP/$name.rc"
+}
+
 # expect_fail CODE PATTERN CMD...: CMD must exit with CODE (or any non-zero
 # when CODE is "nz") and print PATTERN (grep -E) on stderr or stdout.
 expect_fail() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `pnpm verify [step…]`: every check, cheapest failure first. The template's steps through turbo (lint, typecheck,
-// build, test, e2e), proof's vitest suites (proof/*/vitest.config.ts), the shell suites (proof/*/run.sh), then a
-// check that nothing left PostgreSQL behind. Ends with one line: `N passed, N failed`.
-import { spawnSync } from "node:child_process";
+// build, test, e2e) one after another, then proof's vitest suites (proof/*/vitest.config.ts) and shell suites
+// (proof/*/run.sh) side by side on VERIFY_JOBS lanes (2 by default; each suite's output is printed whole when it
+// ends), then a check that nothing left PostgreSQL behind. Ends with one line: `N passed, N failed`.
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -61,6 +62,8 @@ const vitest = join(proof, "node_modules/.bin/vitest");
 const vitestSuites = subdirs(proof).filter((dir) => existsSync(join(proof, dir, "vitest.config.ts")));
 // A suite reusing another's output runs after it: smoke images the trees nix builds, kubernetes plays them.
 const after = { smoke: "nix", kubernetes: "smoke" };
+// The longest suites start first, so the lanes end together.
+const longestFirst = ["nix", "adopt", "smoke", "kubernetes", "load", "api", "web"];
 const shellSuites = [];
 const place = (suite) => {
   if (shellSuites.includes(suite) || !existsSync(join(proof, suite, "run.sh"))) return;
@@ -69,12 +72,14 @@ const place = (suite) => {
 };
 subdirs(proof).forEach(place);
 
-const steps = [
+const template = [
   { name: "lint", cmd: ["pnpm", "run", "lint"] },
   { name: "typecheck", cmd: ["pnpm", "run", "typecheck", "--continue"] },
   { name: "build", cmd: ["pnpm", "run", "build", "--continue"] },
   { name: "test", cmd: ["pnpm", "run", "test", "--continue"], counts: unitCounts },
   { name: "e2e", cmd: ["pnpm", "run", "test:e2e", "--continue"], counts: e2eCounts },
+];
+const suites = [
   ...vitestSuites.map((dir) => {
     const report = join(reports, `${dir}.json`);
     return {
@@ -94,9 +99,12 @@ const steps = [
     name: suite,
     cmd: ["bash", `proof/${suite}/run.sh`],
     counts: lineCounts,
-    capture: true,
   })),
-].filter((step) => only.length === 0 || only.includes(step.name));
+];
+const rank = (step) =>
+  longestFirst.includes(step.name) ? longestFirst.indexOf(step.name) : longestFirst.length;
+suites.sort((a, b) => rank(a) - rank(b));
+const selected = (step) => only.length === 0 || only.includes(step.name);
 
 for (const dir of workspaces) rmSync(join(dir, ".reports"), { recursive: true, force: true });
 // What another run on this machine left before this one is not this run's to answer for.
@@ -104,27 +112,67 @@ const before = postgresLeftovers().map((item) => item.replace(/ \(pid \d+\)/, ""
 
 const total = { passed: 0, failed: 0, skipped: 0 };
 const summary = [];
-for (const step of steps) {
-  const started = Date.now();
-  process.stdout.write(`\n=== ${step.name}: ${step.cmd.join(" ")}\n`);
-  const result = spawnSync(step.cmd[0], step.cmd.slice(1), {
-    cwd: root,
-    stdio: step.capture ? ["ignore", "pipe", "inherit"] : "inherit",
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
+const children = new Set();
+let interrupted;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    // Each suite cleans up after itself on the signal; no new one starts, and the summary still prints.
+    interrupted = signal;
+    for (const child of children) child.kill(signal);
   });
-  if (step.capture) process.stdout.write(result.stdout ?? "");
-  const ok = result.status === 0;
-  const counts = step.counts?.(result.stdout ?? "") ?? { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
-  // A runner that failed without counting a failure (a crash), or passed without running a test, fails the step.
-  if (!ok && counts.failed === 0) counts.failed = 1;
-  if (ok && counts.passed + counts.failed + counts.skipped === 0) counts.failed = 1;
-  for (const key of Object.keys(total)) total[key] += counts[key];
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  summary.push(
-    `${ok && !counts.failed ? "ok  " : "FAIL"} ${step.name.padEnd(10)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped  ${seconds}s`,
-  );
 }
+
+/** Runs a step to its end; `captured` holds its output back until then, for steps that share the terminal. */
+const run = (step, captured) =>
+  new Promise((resolve) => {
+    const started = Date.now();
+    process.stdout.write(
+      captured ? `\n=== ${step.name} started\n` : `\n=== ${step.name}: ${step.cmd.join(" ")}\n`,
+    );
+    const child = spawn(step.cmd[0], step.cmd.slice(1), {
+      cwd: root,
+      stdio: ["ignore", captured ? "pipe" : "inherit", captured ? "pipe" : "inherit"],
+    });
+    children.add(child);
+    let output = "";
+    child.stdout?.on("data", (chunk) => (output += chunk));
+    child.stderr?.on("data", (chunk) => (output += chunk));
+    child.on("close", (status) => {
+      children.delete(child);
+      if (captured) process.stdout.write(`\n=== ${step.name}: ${step.cmd.join(" ")}\n${output}`);
+      const ok = status === 0;
+      const counts = step.counts?.(output) ?? { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
+      // A runner that failed without counting a failure (a crash), or passed without running a test, fails the step.
+      if (!ok && counts.failed === 0) counts.failed = 1;
+      if (ok && counts.passed + counts.failed + counts.skipped === 0) counts.failed = 1;
+      for (const key of Object.keys(total)) total[key] += counts[key];
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      summary.push(
+        `${ok && !counts.failed ? "ok  " : "FAIL"} ${step.name.padEnd(10)} ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped  ${seconds}s`,
+      );
+      resolve();
+    });
+  });
+
+for (const step of template.filter(selected)) if (!interrupted) await run(step, false);
+
+const waiting = suites.filter(selected);
+const running = new Map();
+const pending = (name) => running.has(name) || waiting.some((step) => step.name === name);
+const lane = async () => {
+  while (waiting.length > 0 && !interrupted) {
+    const i = waiting.findIndex((step) => !pending(after[step.name]));
+    if (i < 0) {
+      await Promise.race(running.values());
+      continue;
+    }
+    const [step] = waiting.splice(i, 1);
+    const ended = run(step, true).then(() => running.delete(step.name));
+    running.set(step.name, ended);
+    await ended;
+  }
+};
+await Promise.all(Array.from({ length: Math.max(1, Number(process.env.VERIFY_JOBS) || 2) }, lane));
 rmSync(reports, { recursive: true, force: true });
 
 const left = postgresLeftovers({ except: before });
@@ -135,4 +183,4 @@ summary.push(`${left.length ? "FAIL" : "ok  "} leftovers  ${left.length ? `${lef
 process.stdout.write(`\n=== summary\n${summary.join("\n")}\n\n`);
 const skipped = total.skipped ? `, ${total.skipped} skipped` : "";
 process.stdout.write(`${total.passed} passed, ${total.failed} failed${skipped}\n`);
-process.exit(total.failed === 0 ? 0 : 1);
+process.exit(interrupted ? 130 : total.failed === 0 ? 0 : 1);

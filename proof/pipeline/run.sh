@@ -53,13 +53,14 @@ done
 CI=$J/workflows_ci.yml.json
 DEPLOY=$J/workflows_deploy.yml.json
 HASH=$J/workflows_pnpm-hash.yml.json
+PRUNE=$J/workflows_prune-images.yml.json
 
 t "ci.yml: at most 350 lines" test "$(wc -l <"$WORKFLOWS/ci.yml")" -le 350
 t "workflows: name nothing under proof/ (the template never does)" bash -c "! grep -rn 'proof/' '$ROOT/.github'"
 t "ci.yml: triggers are pull_request, push to main, merge_group and workflow_dispatch" jq -e \
   '.on | has("pull_request") and .push.branches == ["main"] and has("merge_group") and has("workflow_dispatch")' "$CI"
 t "workflows: every inline step runs with bash -euo pipefail" bash -c \
-  "for f in '$CI' '$DEPLOY' '$HASH'; do jq -e '.defaults.run.shell | test(\"^bash .*-euo pipefail \\\\{0\\\\}\$\")' \"\$f\" >/dev/null || exit 1; done"
+  "for f in '$CI' '$DEPLOY' '$HASH' '$PRUNE'; do jq -e '.defaults.run.shell | test(\"^bash .*-euo pipefail \\\\{0\\\\}\$\")' \"\$f\" >/dev/null || exit 1; done"
 
 # Evaluate ci.yml's concurrency expressions with JavaScript standing in for GitHub's expression language.
 concurrency_of() { # EVENT REF RUN_ID: prints "group cancel"
@@ -95,6 +96,20 @@ t "ci.yml: the check job runs lint:repo, format:check, turbo --affected from the
 t "ci.yml: images for amd64 and arm64" jq -e '[.jobs.image.strategy.matrix.include[].arch] == ["amd64", "arm64"]' "$CI"
 t "ci.yml: ci-ok always runs and needs every other job" jq -e \
   '.jobs["ci-ok"] as $ok | ($ok.if == "always()") and (($ok.needs | sort) == ([.jobs | keys[] | select(. != "ci-ok")] | sort))' "$CI"
+t "ci.yml: no job ci-ok waits for only cleans up (the clean-up is a workflow of its own)" same "" \
+  "$(jq -r '.jobs | to_entries[] | select(.value.steps | any(.run // "" | test("gh cache delete|--method DELETE|prune"))) | .key' "$CI")"
+t "ci.yml: the turbo cache follows main: a key per commit, the newest restored, saved from main only" jq -e '
+  .jobs.check.steps as $s | ($s | map(select((.uses // "") | startswith("actions/cache@")) | .with.path) | index(".turbo/cache") | not) and
+  ($s[] | select((.uses // "") | startswith("actions/cache/restore@")) | .with | .path == ".turbo/cache" and
+    (.key | test("github.sha")) and (.["restore-keys"] as $prefix | .key | startswith($prefix))) and
+  ($s[] | select((.uses // "") | startswith("actions/cache/save@")) | (.if | test("github.ref == .refs/heads/main.")) and
+    .with.path == ".turbo/cache" and (.with.key | test("github.sha")))' "$CI"
+t "ci.yml: a remote turbo cache from the repository's variables and secret, written from main only" jq -e '.jobs.check.env |
+  .TURBO_API == "${{ vars.TURBO_API }}" and .TURBO_TEAM == "${{ vars.TURBO_TEAM }}" and .TURBO_TOKEN == "${{ secrets.TURBO_TOKEN }}" and
+  .TURBO_CACHE == "${{ github.ref == '"'refs/heads/main'"' && '"'local:rw,remote:rw'"' || '"'local:rw,remote:r'"' }}"' "$CI"
+t "ci.yml: the attestation creates no storage record, or may (artifact-metadata: write): no warning either way" jq -e '.jobs.push |
+  (.permissions["artifact-metadata"] == "write") or
+  ([.steps[] | select((.uses // "") | startswith("actions/attest-build-provenance@")) | .with["create-storage-record"]] == [false])' "$CI"
 
 # Effective permissions of every job in every workflow: the job's own, else the workflow's.
 perms() {
@@ -104,9 +119,12 @@ perms() {
       {wf: $wf, job: .key, perms: (.value.permissions // $w.permissions // "default"), top: ($w.permissions // {})}' "$f"
   done
 }
-t "workflows: only ci.yml's push job and deploy.yml's job write packages, get id-token and attestations" same \
+t "workflows: only ci.yml's push job and deploy.yml's OIDC sign-in get id-token or attestations" same \
   '["workflows_ci.yml:push","workflows_deploy.yml:kubernetes"]' \
-  "$(perms | jq -sc '[.[] | select((.perms | type) == "object" and (.perms.packages == "write" or .perms["id-token"] == "write" or .perms.attestations == "write")) | "\(.wf):\(.job)"]')"
+  "$(perms | jq -sc '[.[] | select((.perms | type) == "object" and (.perms["id-token"] == "write" or .perms.attestations == "write")) | "\(.wf):\(.job)"]')"
+t "workflows: only ci.yml's push job, deploy.yml's set tags and the image clean-up write packages" same \
+  '["workflows_ci.yml:push","workflows_deploy.yml:kubernetes","workflows_prune-images.yml:prune"]' \
+  "$(perms | jq -sc '[.[] | select((.perms | type) == "object" and .perms.packages == "write") | "\(.wf):\(.job)"]')"
 t "workflows: no top-level permission writes anything" same 0 \
   "$(perms | jq -sc '[.[] | select((.top | type) != "object" or (.top | to_entries | any(.value == "write")))] | length')"
 no_nix_or_cache_where_writing() {
@@ -166,6 +184,8 @@ no_retired_node() {
   return "$bad"
 }
 t "workflows: no action runs on a retired Node.js (runtimes read from each pinned action.yml)" no_retired_node
+t "template: nothing outside proof/ asks for action-runtimes.json (an action pin's pull request needs no hand edit)" bash -c \
+  "! git -C '$ROOT' grep -n 'action-runtimes' -- . ':!proof'"
 t "workflows: no \${{ }} inside any run: script" same "" \
   "$(cat "$J"/*.json | jq -r '.. | objects | select(has("run")) | .run | strings | select(test("\\$\\{\\{")) | split("\n")[0]')"
 
@@ -201,7 +221,7 @@ mkdir -p "$WS/apps/web" "$WS/apps/api" "$WS/packages/ui" "$WS/docs" "$WS/bin"
   printf '{"name":"@repo/ui","version":"0.0.0"}\n' >packages/ui/package.json
   printf 'lockfileVersion: 9.0\n' >pnpm-lock.yaml
   printf 'x\n' | tee apps/web/page.ts apps/api/server.ts packages/ui/button.ts docs/guide.md >/dev/null
-  printf 'node_modules/\n.turbo/\nbin/\n' >.gitignore
+  printf 'node_modules/\n.turbo/\nbin/\noutput\nsummary\nstep.sh\n' >.gitignore
   ln -s "$ROOT/node_modules" node_modules
   gitc add -A && gitc commit -qm init
 )
@@ -211,15 +231,31 @@ BASE=$(git -C "$WS" rev-parse HEAD)
 affected_after() { # affected_after PATH...: commit a change to each PATH on a branch, print the step's apps
   local path
   gitc -C "$WS" checkout -q -B "change-$RANDOM" "$BASE"
-  for path in "$@"; do printf 'change\n' >>"$WS/$path"; done
+  for path in "$@"; do mkdir -p "$WS/$(dirname "$path")" && printf 'change\n' >>"$WS/$path"; done
   gitc -C "$WS" add -A && gitc -C "$WS" commit -qm change
   run_step "$CI" affected "Affected apps" "$WS" PATH="$WS/bin:$PATH" PR_BASE="$BASE" QUEUE_BASE= >/dev/null 2>&1 || return 1
   sed -n 's/^apps=//p' "$WS/output"
+}
+# A pull request opened before main moved on: GitHub checks out the branch merged into main's new tip, while the
+# event's base.sha is still main as it was. affected_after_main_moved MAIN-PATH BRANCH-PATH: apps, then the base.
+affected_after_main_moved() {
+  local branch=pr-$RANDOM
+  affected_after "$2" >/dev/null && gitc -C "$WS" branch -q -f "$branch"
+  affected_after "$1" >/dev/null && gitc -C "$WS" merge -q --no-ff --no-edit "$branch"
+  run_step "$CI" affected "Affected apps" "$WS" PATH="$WS/bin:$PATH" PR_BASE="$BASE" QUEUE_BASE= >/dev/null 2>&1 || return 1
+  echo "$(sed -n 's/^apps=//p' "$WS/output") $(grep -qx "base=$(git -C "$WS" rev-parse HEAD^1)" "$WS/output" && echo "main's tip")"
 }
 t "affected: a change to the web alone" same '["web"]' "$(affected_after apps/web/page.ts)"
 t "affected: a change to a package builds the apps that depend on it" same '["web"]' "$(affected_after packages/ui/button.ts)"
 t "affected: the lockfile changes every app" same '["api","web"]' "$(affected_after pnpm-lock.yaml)"
 t "affected: docs only: no app" same '[]' "$(affected_after docs/guide.md)"
+t "affected: an action pin's bump (.github/ only): no app" same '[]' "$(affected_after .github/workflows/ci.yml)"
+t "affected: docs only, opened before main changed the lockfile: no app, from main's tip" same "[] main's tip" \
+  "$(affected_after_main_moved pnpm-lock.yaml docs/guide.md)"
+t "affected: docs only, opened before main changed .github/: no app" same "[] main's tip" \
+  "$(affected_after_main_moved .github/workflows/ci.yml docs/guide.md)"
+t "affected: the web, opened before main changed the API: the web alone" same "[\"web\"] main's tip" \
+  "$(affected_after_main_moved apps/api/server.ts apps/web/page.ts)"
 t "affected: the merge group's base works the same" bash -c "
   $(declare -f run_step); cd '$WS' && run_step '$CI' affected 'Affected apps' '$WS' PATH='$WS/bin:$PATH' PR_BASE= QUEUE_BASE='$BASE' >/dev/null 2>&1 &&
   grep -qx 'base=$BASE' '$WS/output'"
@@ -250,6 +286,47 @@ t "image: both apps: each image built once, the API smoke-run alone" same \
     'smoke-image.sh --env DATABASE_URL --with result-api result-web')" "$(image_steps '["api","web"]')"
 t "image: an unknown app fails the build step" expect_fail nz "" image_steps '["nope"]'
 
+# A lockfile's pull request runs CI before pnpm-hash.yml commits the new hash: on a pull request of this repository
+# the images are built with Nix's `got:` hash and a notice; elsewhere a stale hash fails.
+GOOD=sha256-$(printf 'A%.0s' {1..43})= STALE=sha256-$(printf 'B%.0s' {1..43})=
+stale_hash_build() { # stale_hash_build HASH_BOT DRV: prints the step's exit code, the hash file after, the notices
+  local d=$WORK/stale rc=0
+  rm -rf "$d" && mkdir -p "$d/bin" "$d/nix"
+  (cd "$ROOT" && find apps -mindepth 2 -maxdepth 2 -name package.json -exec cp --parents {} "$d/" \;)
+  echo "$STALE" >"$d/nix/pnpm-deps-hash"
+  cat >"$d/bin/nix" <<EOF
+#!/bin/sh
+[ "\$(cat nix/pnpm-deps-hash)" = $GOOD ] && exec ln -s /dev/null "\$5"
+printf '%s\n' "error: hash mismatch in fixed-output derivation '/nix/store/x-$2.drv':" "  specified: $STALE" "     got:    $GOOD" >&2
+exit 1
+EOF
+  chmod +x "$d/bin/nix"
+  run_step "$CI" image "nix build" "$d" APPS='["web"]' HASH_BOT="$1" PATH="$d/bin:$PATH" >"$d/log" 2>&1 || rc=$?
+  echo "$rc $(cat "$d/nix/pnpm-deps-hash") $(grep -c '^::notice title=Stale nix/pnpm-deps-hash::' "$d/log")"
+}
+t "image: a pull request of this repository with a stale pnpm hash builds with Nix's, green with a notice" same \
+  "0 $GOOD 1" "$(stale_hash_build true nix-sample-pnpm-deps)"
+t "image: elsewhere (main, merge queue, a fork's pull request) a stale pnpm hash fails" same "1 $STALE 0" \
+  "$(stale_hash_build false nix-sample-pnpm-deps)"
+t "image: another derivation's hash mismatch fails a pull request too" same "1 $STALE 0" "$(stale_hash_build true source)"
+
+# GHCR links a package to the repository its images' org.opencontainers.image.source label names.
+label_step() { # label_step REPOSITORY-URL: the label nix/image-settings.nix gives after the step, and its warnings
+  local d=$WORK/label
+  rm -rf "$d" && mkdir -p "$d/nix" && cp "$ROOT/nix/image-settings.nix" "$d/nix/"
+  jq --arg url "$1" '.repository.url = $url' "$ROOT/package.json" >"$d/package.json"
+  run_step "$CI" image "Label the images with this repository" "$d" GITHUB_SERVER_URL=https://github.com \
+    GITHUB_REPOSITORY=acme/Shop >"$d/log" 2>&1 || return 1
+  if command -v nix-instantiate >/dev/null; then
+    nix-instantiate --eval --json -E "(import $d/nix/image-settings.nix).labels.\"org.opencontainers.image.source\"" 2>/dev/null | jq -r .
+  else jq -r .repository.url "$d/package.json"; fi
+  grep -c '^::warning title=Image source label::' "$d/log" || true
+}
+t "image: the source label names the repository running CI, with a warning when package.json names another" same \
+  "$(printf '%s\n' https://github.com/acme/Shop 1)" "$(label_step https://github.com/nix-sample/nix-sample)"
+t "image: package.json naming the repository running CI (any case): no warning" same \
+  "$(printf '%s\n' https://github.com/acme/shop 0)" "$(label_step https://github.com/acme/shop)"
+
 # -- ci-ok: green when every job succeeded or was skipped.
 verdict() { # verdict NEEDS-JSON: the gate's exit code
   local rc=0
@@ -265,6 +342,45 @@ t "ci-ok: a cancelled job -> red" same 1 "$(verdict '{"check":{"result":"cancell
 # -- deploy.yml
 # shellcheck source=deploy.sh
 . "$HERE/deploy.sh"
+
+# -- prune-images.yml: scripts/prune-images.sh against a fake GitHub API (fake-gh.mjs), in a workspace of two apps.
+PR=$WORK/prune
+mkdir -p "$PR/scripts/lib" "$PR/apps/api" "$PR/apps/web" "$PR/bin"
+cp "$ROOT/scripts/prune-images.sh" "$PR/scripts/" && cp "$ROOT/scripts/lib/log.sh" "$PR/scripts/lib/"
+printf '{"name":"shop"}\n' >"$PR/package.json"
+printf '#!/bin/sh\nexec node %s "$@"\n' "$HERE/fake-gh.mjs" >"$PR/bin/gh" && chmod +x "$PR/bin/gh"
+c() { printf '%s' "$1" | sha1sum | cut -c1-40; } # a commit
+# The packages of acme/Shop: the web's versions (age in days, tags; ids from 1), the API's not pushed yet.
+node -e '
+const [a, b, c, d, e, f] = process.argv.slice(1);
+let id = 0;
+const v = (days, ...tags) => { const at = new Date(Date.now() - days * 864e5).toISOString();
+  return { id: ++id, name: "sha256:" + String(id).padStart(64, "0"), metadata: { container: { tags } }, created_at: at, updated_at: at }; };
+console.log(JSON.stringify({ users: { acme: "Organization" }, versions: { "orgs/acme/packages/container/shop%2Fshop-web/versions": [
+  v(1, e), v(1, e + "-amd64"), v(50, d), v(60, c), v(80, b), v(80, b + "-arm64"),
+  v(90, a, "set-" + a), v(90, b + "-amd64", a + "-amd64"), v(90, a + "-arm64"), v(90), v(200, "latest", f), v(200, f + "-amd64") ] } }));
+' "$(c a)" "$(c b)" "$(c c)" "$(c d)" "$(c e)" "$(c f)" >"$PR/state.json"
+prune() { # prune DRY_RUN: the script's stdout (package, #id of the digest, tags), then the API's DELETE calls
+  : >"$PR/calls"
+  (cd "$PR" && env PATH="$PR/bin:$PATH" FAKE_GH_STATE="$PR/state.json" FAKE_GH_LOG="$PR/calls" GITHUB_REPOSITORY=acme/Shop \
+    KEEP=2 DAYS=30 DRY_RUN="$1" scripts/prune-images.sh 2>"$PR/err") | sed -E 's/sha256:0+/#/'
+  sed -n 's|^DELETE .*/versions/|DELETE |p' "$PR/calls"
+}
+t "prune: a dry run lists the old CI tags and deletes nothing" same \
+  "$(printf '%s\n' "shop/shop-web #4 $(c c)" "shop/shop-web #5 $(c b)" "shop/shop-web #6 $(c b)-arm64")" "$(prune true)"
+t "prune: old CI tags go; set-<commit> with its per-arch images (shared too), untagged, other tags, newest 2, recent stay" same \
+  "$(printf '%s\n' "shop/shop-web #4 $(c c)" "shop/shop-web #5 $(c b)" "shop/shop-web #6 $(c b)-arm64" 'DELETE 4' 'DELETE 5' 'DELETE 6')" \
+  "$(prune false)"
+t "prune: a second run deletes nothing; the set's digest is still listed" bash -c "[ -z \"\$($(declare -f prune); PR='$PR'; prune false)\" ] &&
+  jq -e '.versions[] | map(.metadata.container.tags) | index([[\"$(c a)\", \"set-$(c a)\"]])' '$PR/state.json' >/dev/null"
+t "prune: the workflow runs weekly and by hand with a dry-run input (on by default), the script with the run's token" jq -e '
+  (.on.schedule | length == 1) and .on.workflow_dispatch.inputs["dry-run"] == {description: .on.workflow_dispatch.inputs["dry-run"].description, type: "boolean", default: true} and
+  (.jobs.prune.steps | any(.run // "" | test("scripts/prune-images.sh")) and any(.env.DRY_RUN == "${{ inputs.dry-run }}" and .env.GH_TOKEN == "${{ github.token }}"))' "$PRUNE"
+
+# -- docs/pipeline.md and docs/troubleshooting.md say what the pipeline needs
+t "docs: pipeline.md names the remote cache, the clean-up, the plans; troubleshooting.md permission_denied: write_package" bash -c "
+  grep -q TURBO_TOKEN '$ROOT/docs/pipeline.md' && grep -q prune-images '$ROOT/docs/pipeline.md' &&
+  grep -q 'Team' '$ROOT/docs/pipeline.md' && grep -q 'permission_denied: write_package' '$ROOT/docs/troubleshooting.md'"
 
 # -- pnpm-hash.yml
 t "pnpm-hash.yml: Nix only in the read-only job; the writing job checks out nothing, runs no Nix, never for forks" jq -e '

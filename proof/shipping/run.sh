@@ -46,14 +46,6 @@ mkdir -p "$CAP" "$WORK/fixtures" "$WORK/shim"
 
 # ---- helpers ------------------------------------------------------------------
 
-# capture NAME CMD...: run CMD, keep stdout/stderr/exit code in $CAP/NAME.*
-capture() {
-  local name=$1 rc=0
-  shift
-  "$@" >"$CAP/$name.out" 2>"$CAP/$name.err" || rc=$?
-  printf '%s\n' "$rc" >"$CAP/$name.rc"
-}
-
 # ok_digest NAME: the run succeeded and stdout is exactly one digest line.
 ok_digest() {
   local name=$1

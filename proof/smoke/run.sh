@@ -54,14 +54,6 @@ CAP=$WORK/cap
 export TMPDIR=$WORK/tmp
 mkdir -p "$CAP" "$TMPDIR" "$WORK/images"
 
-# capture NAME CMD...: run CMD, keep stdout/stderr/exit code in $CAP/NAME.*
-capture() {
-  local name=$1 rc=0
-  shift
-  "$@" >"$CAP/$name.out" 2>"$CAP/$name.err" || rc=$?
-  printf '%s\n' "$rc" >"$CAP/$name.rc"
-}
-
 # ended NAME CODE [PATTERN]: the run exited CODE, printed nothing on stdout, and (when given) its one error
 # line matches PATTERN.
 ended() {
