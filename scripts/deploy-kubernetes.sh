@@ -38,13 +38,10 @@ kubectl kustomize "$dir" >"$scratch/manifests.yaml"
 unset_images=$(sed -n '/^ *image: /{/@sha256:/!s/^ *image: //p}' "$scratch/manifests.yaml" | paste -sd ' ')
 [ -z "$unset_images" ] || die 2 "no digest in $refs for: $unset_images"
 
-if [ -n "${KUBECONFIG_DATA-}" ]; then
-  (umask 077 && printf '%s\n' "$KUBECONFIG_DATA" >"$scratch/kubeconfig")
-  export KUBECONFIG=$scratch/kubeconfig
-fi
+[ -z "${KUBECONFIG_DATA-}" ] ||
+  { (umask 077 && printf '%s\n' "$KUBECONFIG_DATA" >"$scratch/kubeconfig") && export KUBECONFIG=$scratch/kubeconfig; }
 unset KUBECONFIG_DATA
-namespace=$(sed -n 's/^namespace: *//p' "$dir/kustomization.yaml")
-k() { kubectl -n "$namespace" "$@"; }
+k() { kubectl -n "$(sed -n 's/^namespace: *//p' "$dir/kustomization.yaml")" "$@"; }
 kubectl version --request-timeout=30s >/dev/null 2>"$scratch/err" ||
   die 5 "cannot reach the cluster or sign in to it: $(grep -v '^Client Version' "$scratch/err" | tail -n 1)"
 # Server-side apply creates or patches each object: may it, for each kind (<kind>.<group>, as can-i reads it)?
@@ -53,7 +50,7 @@ while read -r kind; do
   for verb in create patch; do k auth can-i "$verb" "$kind" >/dev/null 2>&1 || denied+="${denied:+, }$verb $kind"; done
 done < <(awk '/^apiVersion:/ { g = $2 ~ /\// ? "." substr($2, 1, index($2, "/") - 1) : "" }
   /^kind:/ { print tolower($2) g }' "$scratch/manifests.yaml" | sort -u)
-[ -z "$denied" ] || die 6 "signed in, but may not, in namespace $namespace: $denied"
+[ -z "$denied" ] || die 6 "signed in, but may not, in the overlay's namespace: $denied"
 mapfile -t apps < <(awk '/^kind: Deployment/ { d = 1 } d && /^  name: / { print $2; d = 0 }' "$scratch/manifests.yaml")
 
 # The revision each app runs now (none for a new app), to roll the whole set back to.
@@ -63,17 +60,14 @@ for app in "${apps[@]}"; do
 done
 log "applying overlays/$overlay"
 # --force-conflicts: a rollback (`rollout undo`) owns the images it set; the next deploy takes them back.
-kubectl apply --server-side --force-conflicts --field-manager=deploy-kubernetes -f "$scratch/manifests.yaml" >&2 ||
-  die 3 "kubectl apply failed (above)"
+kubectl apply --server-side --force-conflicts --field-manager=deploy-kubernetes -f "$scratch/manifests.yaml" >&2 || die 3 "kubectl apply failed (above)"
 failed=()
 for app in "${apps[@]}"; do k rollout status "deployment/$app" --timeout "$timeout" >&2 || failed+=("$app"); done
 [ ${#failed[@]} -gt 0 ] || exit 0
 
 log "${failed[*]} did not roll out within $timeout: rolling every app back"
 for app in "${apps[@]}"; do
-  if [ -n "${before[$app]}" ]; then
-    { k rollout undo "deployment/$app" --to-revision "${before[$app]}" >&2 &&
-      k rollout status "deployment/$app" --timeout "$timeout" >&2; } || log "deployment/$app: its rollback did not finish"
-  fi
+  [ -z "${before[$app]}" ] || { k rollout undo "deployment/$app" --to-revision "${before[$app]}" >&2 &&
+    k rollout status "deployment/$app" --timeout "$timeout" >&2; } || log "deployment/$app: its rollback did not finish"
 done
 die 4 "${failed[*]} did not roll out; the set was rolled back (kubectl describe deployment/${failed[0]})"

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # A deployed set, kept as the tag set-<commit> on each image so a rollback outlives CI's artifacts (a cleanup keeps
-# every tag starting with set-: docs/deploy.md). Credentials as for push-image.sh. Exit codes: 2 usage, 4 login
-# refused, 5 no such set or the tagging failed.
-#   scripts/image-set.sh record <commit> <image-refs>    tags each <image>@sha256:… of the file set-<commit>
-#   REGISTRY=ghcr.io/<owner>/<repo> scripts/image-set.sh resolve <commit>    prints this checkout's apps' set
+# every tag starting with set-: docs/deploy.md). `record <commit> <image-refs>` tags each <image>@sha256:… of the
+# file; `resolve <commit>` prints the set of this checkout's apps in $REGISTRY. Credentials as for push-image.sh;
+# exit codes: 2 usage, 4 login refused, 5 no such set or the tagging failed.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/registry.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"

@@ -163,7 +163,7 @@ t "deploy refuses: no sign-in at all (exit 5)" ended no-signin 5 "no cluster sig
 t "deploy refuses: a sign-in the cluster refuses (exit 5), with kubectl's reason" ended refused 5 \
   "cannot reach the cluster or sign in to it: error: You must be logged in to the server"
 t "deploy refuses: signed in without the rights (exit 6), naming each one missing" ended denied 6 \
-  "may not, in namespace nix-sample-production: create namespace, patch poddisruptionbudget.policy$"
+  "may not, in the overlay's namespace: create namespace, patch poddisruptionbudget.policy$"
 t "deploy refuses: an image left without a digest, naming it (exit 2)" ended missing 2 \
   "no digest in .*refs-missing.txt for: ghcr.io/nix-sample/nix-sample/nix-sample-web:digest-not-set"
 t "deploy refuses: a tag, not a digest (exit 2)" ended tag 2 "nix-sample-api:latest' is not <registry>/<image>@sha256"

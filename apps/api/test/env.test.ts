@@ -21,10 +21,10 @@ describe("parseEnv", () => {
     );
   });
 
-  it('reads DATABASE_DIRECT_URL like DATABASE_URL ("" unset, never echoed), only beside it', () => {
-    const DATABASE_URL = "postgres://app:hunter2@db:5432/app";
-    expect(parseEnv({ DATABASE_URL, DATABASE_DIRECT_URL: "" }).DATABASE_DIRECT_URL).toBeUndefined();
-    expect(() => parseEnv({ DATABASE_DIRECT_URL: DATABASE_URL })).toThrow(/DIRECT_URL: needs DATABASE_URL$/);
-    expect(() => parseEnv({ DATABASE_URL, DATABASE_DIRECT_URL: "mysql://a:b@c/d" })).toThrow(/ URL$/);
+  it('reads DATABASE_DIRECT_URL ("" is unset) only beside DATABASE_URL, never echoing it', () => {
+    const url = "postgres://a:b@c/d";
+    expect(parseEnv({ DATABASE_DIRECT_URL: "" }).DATABASE_DIRECT_URL).toBeUndefined();
+    expect(() => parseEnv({ DATABASE_DIRECT_URL: url })).toThrow(/DIRECT_URL: needs DATABASE_URL$/);
+    expect(() => parseEnv({ DATABASE_URL: url, DATABASE_DIRECT_URL: "x:hunter2" })).toThrow(/URL$/);
   });
 });
