@@ -236,7 +236,7 @@ describe.skipIf(!haveBinaries)("migrations", () => {
     expect((await listIds(b)).length).toBe(1);
   });
 
-  it("dist/migrate.mjs applies the migrations and exits 0, again with nothing to do, and 1 when it can't", async () => {
+  it("dist/migrate.mjs applies the migrations (to DATABASE_DIRECT_URL if set) and exits 0, again with nothing to do, and 1 when it can't", async () => {
     const url = await cluster.createDatabase();
     const migrate = (env: Record<string, string>) =>
       spawnSync(process.execPath, [join(paths.repoRoot, "apps/api/dist/migrate.mjs")], {
@@ -250,6 +250,11 @@ describe.skipIf(!haveBinaries)("migrations", () => {
       expect(result.stdout).toContain("migrations applied");
     }
     expect(await query(url, "select * from notes")).toEqual([]);
+    // Behind a pooler: the migrations (and their session lock) go to DATABASE_DIRECT_URL, never DATABASE_URL.
+    const direct = await cluster.createDatabase();
+    const pooled = migrate({ DATABASE_URL: "postgres://app@127.0.0.1:1/none", DATABASE_DIRECT_URL: direct });
+    expect(pooled.status, pooled.stderr).toBe(0);
+    expect(await query(direct, "select * from notes")).toEqual([]);
     const down = migrate({ DATABASE_URL: "postgres://app@127.0.0.1:1/none" });
     expect(down.status).toBe(1);
     expect(down.stderr).toMatch(/^api migrate: .*ECONNREFUSED/m);
