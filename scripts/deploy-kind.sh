@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/deploy.md's kind row: the cluster (created if missing), Envoy Gateway, metrics-server, the database's Secret,
 # then the images by digest (pulled from their registry) with overlays/kind; prints the web's URL (via a port-forward).
-#   DATABASE_URL=postgres://… [KIND_CLUSTER=nix-sample] scripts/deploy-kind.sh <image-refs>
+#   DATABASE_URL=postgres://… [KIND_CLUSTER=kind] scripts/deploy-kind.sh <image-refs>
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/log.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/log.sh"
@@ -9,7 +9,9 @@ set -euo pipefail
 [ $# -eq 1 ] || die 2 "usage: deploy-kind.sh <image-refs>"
 [ -n "${DATABASE_URL-}" ] || die 2 "DATABASE_URL is not set: a PostgreSQL the cluster's pods reach"
 for tool in kind kubectl kustomize; do command -v "$tool" >/dev/null || die 2 "$tool is not installed"; done
-cluster=${KIND_CLUSTER:-nix-sample} ns=nix-sample-kind # overlays/kind's namespace
+overlay=$(dirname "${BASH_SOURCE[0]}")/../deploy/kubernetes/overlays/kind
+cluster=${KIND_CLUSTER:-kind} ns=$(sed -n 's/^namespace: *//p' "$overlay/kustomization.yaml")
+secret=$(kubectl kustomize "$overlay" | grep -A2 'secretKeyRef:' | sed -n 's/^ *name: //p' | head -n1) # DATABASE_URL's
 k() { kubectl --context "kind-$cluster" "$@"; }
 
 kind get clusters 2>/dev/null | grep -qx "$cluster" || kind create cluster --name "$cluster" >&2
@@ -28,7 +30,7 @@ k apply -f - >&2 <<EOF
   spec: { gatewayClassName: eg, listeners: [{ name: http, protocol: HTTP, port: 80 }] } }
 EOF
 # DATABASE_URL reaches kubectl through a pipe, never argv.
-k -n "$ns" create secret generic api-database --dry-run=client -o yaml \
+k -n "$ns" create secret generic "$secret" --dry-run=client -o yaml \
   --from-env-file=<(printf 'DATABASE_URL=%s\n' "$DATABASE_URL") | k apply -f - >&2
 KUBECONFIG_DATA=$(kind get kubeconfig --name "$cluster") "$(dirname "${BASH_SOURCE[0]}")/deploy-kubernetes.sh" kind "$1"
 

@@ -461,8 +461,8 @@ kind_ended() { # kind_ended NAME CODE PATTERN
   fi
 }
 kind_order() { # the calls that make the cluster and install the kind row, short (not those reading stdin)
-  grep -E '^kind (create|get kubeconfig)|^kubectl --context kind-nix-sample (apply|create|-n [a-z-]+ (patch|wait|create))' "$1" |
-    grep -v -- ' -f - ' | sed -E 's/ (-f|-p|--type=|--for=|--dry-run=).*//'
+  grep -E '^kind (create|get kubeconfig)|^kubectl --context kind-kind (apply|create|-n [a-z-]+ (patch|wait|create))' "$1" |
+    grep -vE -- ' -f -( |$)' | sed -E 's/ (-f|-p|--type=|--for=|--dry-run=).*//'
 }
 
 deploy_kind new -- "$WORK/refs.txt"
@@ -470,14 +470,14 @@ t "deploy-kind: exit 0, the web's URL alone on stdout" bash -c "
   [ \$(cat '$WORK/kind-new.rc') = 0 ] || { cat '$WORK/kind-new.err'; exit 1; }
   [ \"\$(cat '$WORK/kind-new.out')\" = http://localhost:8080 ]"
 t "deploy-kind: creates the missing cluster, then installs what the kind row says, in order" same \
-  "kind create cluster --name nix-sample
-kubectl --context kind-nix-sample apply --server-side
-kubectl --context kind-nix-sample apply
-kubectl --context kind-nix-sample -n kube-system patch deployment metrics-server
-kubectl --context kind-nix-sample -n envoy-gateway-system wait
-kubectl --context kind-nix-sample create namespace nix-sample-kind
-kubectl --context kind-nix-sample -n nix-sample-kind create secret generic api-database
-kind get kubeconfig --name nix-sample" "$(kind_order "$WORK/kind-new.log")"
+  "kind create cluster --name kind
+kubectl --context kind-kind apply --server-side
+kubectl --context kind-kind apply
+kubectl --context kind-kind -n kube-system patch deployment metrics-server
+kubectl --context kind-kind -n envoy-gateway-system wait
+kubectl --context kind-kind create namespace nix-sample-kind
+kubectl --context kind-kind -n nix-sample-kind create secret generic api-database
+kind get kubeconfig --name kind" "$(kind_order "$WORK/kind-new.log")"
 t "deploy-kind: Envoy Gateway and metrics-server at pinned releases" bash -c "
   grep -q 'envoyproxy/gateway/releases/download/v[0-9.]*/install.yaml' '$WORK/kind-new.log' &&
   grep -q 'metrics-server/releases/download/v[0-9.]*/components.yaml' '$WORK/kind-new.log'"
@@ -492,9 +492,9 @@ t "deploy-kind: applied overlays/kind with every digest, then waited for the rol
   grep -q '^  - name: eg\$' '$WORK/kind-new.applied.yaml' &&
   grep -q 'rollout status deployment/web' '$WORK/kind-new.log'"
 t "deploy-kind: logs the port-forward to the gateway's Service" grep -q \
-  'kubectl --context kind-nix-sample -n envoy-gateway-system port-forward service/envoy-nix-sample-kind-eg-5d3f 8080:80' \
+  'kubectl --context kind-kind -n envoy-gateway-system port-forward service/envoy-nix-sample-kind-eg-5d3f 8080:80' \
   "$WORK/kind-new.err"
-deploy_kind again FAKE_CLUSTERS="other nix-sample" -- "$WORK/refs.txt"
+deploy_kind again FAKE_CLUSTERS="other kind" -- "$WORK/refs.txt"
 t "deploy-kind: run again, keeps the cluster" bash -c "
   [ \$(cat '$WORK/kind-again.rc') = 0 ] && grep -q 'get clusters' '$WORK/kind-again.log' &&
   ! grep -q 'create cluster' '$WORK/kind-again.log'"
