@@ -6,8 +6,8 @@
   fetchPnpmDeps,
 }:
 let
-  # The one Node.js knob for shells, builds and images. Keep .nvmrc equal.
-  nodeMajor = "22";
+  # The one Node.js knob for shells, builds and images: .nvmrc, which CI and nvm read too.
+  nodeMajor = lib.fileContents ../.nvmrc;
   nodejs = pkgs."nodejs_${nodeMajor}";
   nodejs-slim = pkgs."nodejs-slim_${nodeMajor}";
   # On our Node.js: pnpm checks engines.node (engine-strict) against the node it runs on.

@@ -9,7 +9,7 @@ await build({
   outExtension: { ".js": ".mjs" },
   bundle: true,
   platform: "node",
-  target: "node22",
+  target: "node26",
   format: "esm",
   // PGlite (27 MB of WASM) is the development database, imported from node_modules only when DATABASE_URL is unset.
   external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "drizzle-orm/pglite", "drizzle-orm/pglite/*"],

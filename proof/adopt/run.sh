@@ -15,7 +15,7 @@
 #     and nothing names them, the flake follows, and the clone's own `pnpm verify` (now
 #     turbo's lint, typecheck, build, test and test:e2e) passes with the generated apps, the field and the tasks.
 #
-# Needs git, jq, pnpm, node 22, nix (Debian's nix-bin), docker-registry and skopeo; with REQUIRE_EVERY_SUITE=1
+# Needs git, jq, pnpm, node (.nvmrc), nix (Debian's nix-bin), docker-registry and skopeo; with REQUIRE_EVERY_SUITE=1
 # a missing one fails the suite.
 # `A && B || { …; return 1; }` is the intended shape.
 # shellcheck disable=SC2015

@@ -7,7 +7,7 @@
 # ./paths.mjs adds two promises: every repository path a doc or a code comment names exists, and every
 # `docker run`/`podman run` of the API image in the docs passes DATABASE_URL (the image exits 1 without it);
 # it too is shown wrong examples first.
-# Needs node 22 and git; the attribute part also nix (Debian's nix-bin is enough).
+# Needs node (.nvmrc) and git; the attribute part also nix (Debian's nix-bin is enough).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)

@@ -1,13 +1,15 @@
 // Checks on rendered manifests (`kubectl kustomize` output), for proof/kubernetes/run.sh:
 //
 //   node check.mjs schema FILE          every object validates against the Kubernetes OpenAPI schemas
-//   node check.mjs policy NAME FILE     one policy (below) holds for every app
+//   node check.mjs policy NAME[,NAME…] FILE   each policy (below) holds for every app
 //
 // The apps and their runtime fields are read from ROOT (default: this repository): apps/*/package.json.
+// DATABASE_PORT (default 5432): the port the API's egress must reach, as the overlay sets it.
 // Exit 0 when it holds; 1 with one line per problem on stderr; 2 usage.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
@@ -17,8 +19,11 @@ import { Namespace, Service } from "kubernetes-models/v1";
 const root = process.env.ROOT ?? join(import.meta.dirname, "../..");
 // The image user (nix/image-settings.nix); run.sh checks this against the evaluated Nix.
 const imageUser = { uid: 1000, gid: 1000 };
-// The one public app: the Ingress may route to it alone.
+// The one public app: the route (HTTPRoute or Ingress) may lead to it alone.
 const publicApps = ["web"];
+const databasePort = Number(process.env.DATABASE_PORT ?? 5432);
+// Where a pod's DNS may be: kube-dns/CoreDNS pods, NodeLocal DNSCache, GKE's metadata server (Cloud DNS).
+const dnsAddresses = ["169.254.20.10/32", "169.254.169.254/32"];
 
 const models = {
   "v1/Namespace": Namespace,
@@ -28,6 +33,7 @@ const models = {
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "networking.k8s.io/v1/Ingress": Ingress,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "gateway.networking.k8s.io/v1/HTTPRoute": HTTPRoute,
 };
 
 const [mode, ...rest] = process.argv.slice(2);
@@ -155,10 +161,16 @@ const policies = {
         const port = probe?.httpGet?.port;
         return typeof port === "string" ? container.ports?.find((p) => p.name === port)?.containerPort : port;
       };
+      // The startup probe may be the port accepting connections (tcpSocket) alone.
       const expected = { readinessProbe: app.ready, livenessProbe: "/health", startupProbe: "/health" };
       for (const [kind, path] of Object.entries(expected)) {
         const probe = container[kind];
-        if (probe?.httpGet?.path !== path)
+        if (kind === "startupProbe" && probe?.tcpSocket && portOf({ httpGet: probe.tcpSocket }) !== app.port)
+          problem(`${name}: startupProbe is not on port ${app.port}`);
+        else if (kind === "startupProbe" && probe?.tcpSocket && !(probe.timeoutSeconds >= 2))
+          problem(`${name}: startupProbe has no timeoutSeconds of 2 s or more`);
+        else if (kind === "startupProbe" && probe?.tcpSocket) continue;
+        else if (probe?.httpGet?.path !== path)
           problem(`${name}: ${kind} is not GET ${path} (got ${probe?.httpGet?.path})`);
         else if (portOf(probe) !== app.port) problem(`${name}: ${kind} is not on port ${app.port}`);
         // The default timeout, 1 s, fails a healthy pod on a busy node.
@@ -210,7 +222,7 @@ const policies = {
     }
   },
 
-  /** Default deny; the public apps are the Ingress's only backends; an app admits only the apps that need it. */
+  /** Default deny; the public apps are the route's only backends; an app admits only the apps that need it. */
   network(objects) {
     const policies = objects.filter((o) => o.kind === "NetworkPolicy");
     const denyAll = policies.some(
@@ -223,15 +235,25 @@ const policies = {
         !p.spec.egress?.length,
     );
     if (!denyAll) problem("no default-deny NetworkPolicy (every pod, Ingress and Egress, no rule)");
-    const backends = objects
-      .filter((o) => o.kind === "Ingress")
-      .flatMap((i) => [i.spec.defaultBackend, ...(i.spec.rules ?? []).flatMap((r) => r.http?.paths ?? [])])
+    const routes = objects.filter((o) => o.kind === "HTTPRoute" || o.kind === "Ingress");
+    const backends = routes
+      .flatMap((r) =>
+        r.kind === "HTTPRoute"
+          ? (r.spec.rules ?? []).flatMap((rule) => rule.backendRefs ?? [])
+          : [r.spec.defaultBackend, ...(r.spec.rules ?? []).flatMap((rule) => rule.http?.paths ?? [])],
+      )
       .filter(Boolean)
-      .map((b) => (b.backend ?? b).service?.name);
+      .map((b) => b.name ?? (b.backend ?? b).service?.name);
     for (const name of backends)
-      if (!publicApps.includes(name)) problem(`the Ingress routes to ${name}, which is not public`);
+      if (!publicApps.includes(name)) problem(`the route routes to ${name}, which is not public`);
     if (!publicApps.every((name) => backends.includes(name)))
-      problem(`no Ingress routes to ${publicApps.join(", ")}`);
+      problem(`no HTTPRoute or Ingress routes to ${publicApps.join(", ")}`);
+    for (const r of routes) {
+      if (r.kind === "HTTPRoute" && !r.spec.parentRefs?.length)
+        problem(`HTTPRoute ${r.metadata.name} names no Gateway (parentRefs: the overlay sets it)`);
+      if (r.kind === "Ingress" && !r.spec.ingressClassName)
+        problem(`Ingress ${r.metadata.name} has no ingressClassName (the overlay sets it)`);
+    }
     for (const s of objects.filter((o) => o.kind === "Service"))
       if ((s.spec.type ?? "ClusterIP") !== "ClusterIP")
         problem(`Service ${s.metadata.name} is ${s.spec.type}`);
@@ -247,15 +269,22 @@ const policies = {
         .map((other) => other.name);
       const admitted = new Set();
       for (const rule of admitting.flatMap((p) => p.spec.ingress ?? [])) {
-        if (!rule.from?.length) problem(`${app.name}: a policy admits traffic from anywhere`);
+        const public_ = publicApps.includes(app.name);
+        // A public app may admit anyone, on its own port alone: its gateway may be outside the cluster.
+        if (
+          !rule.from?.length &&
+          !(public_ && rule.ports?.length && rule.ports.every((p) => p.port === app.port))
+        )
+          problem(`${app.name}: a policy admits traffic from anywhere`);
         for (const peer of rule.from ?? []) {
           const from = peer.podSelector?.matchLabels?.["app.kubernetes.io/name"];
-          if (peer.ipBlock) problem(`${app.name}: admits an ipBlock`);
+          if (peer.ipBlock && !public_) problem(`${app.name}: admits an ipBlock, but it is not public`);
+          else if (peer.ipBlock) continue;
           else if (peer.namespaceSelector && !publicApps.includes(app.name))
             problem(`${app.name}: admits another namespace, but it is not public`);
           else if (!peer.namespaceSelector && !from)
             problem(`${app.name}: admits every pod of the namespace`);
-          else if (from) admitted.add(from);
+          else if (from && !peer.namespaceSelector) admitted.add(from);
         }
       }
       if (!sameSet([...admitted], dependents))
@@ -283,8 +312,46 @@ const policies = {
       }
       const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === app.name);
       const readsDatabase = deployment?.spec.template.spec.containers.some((c) => env(c, "DATABASE_URL"));
-      if (readsDatabase && !allows(5432))
-        problem(`${app.name}: reads DATABASE_URL but has no egress to port 5432`);
+      if (readsDatabase && !allows(databasePort))
+        problem(`${app.name}: reads DATABASE_URL but has no egress to port ${databasePort}`);
+    }
+  },
+
+  /** Every pod's DNS, on UDP and TCP 53: kube-dns/CoreDNS pods in kube-system and the link-local resolvers. */
+  dns(objects) {
+    const rules = objects
+      .filter((o) => o.kind === "NetworkPolicy" && Object.keys(o.spec.podSelector ?? {}).length === 0)
+      .flatMap((p) => p.spec.egress ?? []);
+    const on53 = (rule) =>
+      ["UDP", "TCP"].every((protocol) =>
+        (rule.ports ?? []).some((p) => p.port === 53 && (p.protocol ?? "TCP") === protocol),
+      );
+    const reaches = (test) => rules.some((rule) => on53(rule) && (rule.to ?? []).some(test));
+    const kubeDns = (to) =>
+      to.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "kube-system" &&
+      to.podSelector?.matchLabels?.["k8s-app"] === "kube-dns";
+    if (!reaches(kubeDns)) problem("dns: no egress to the kube-dns pods of kube-system on UDP and TCP 53");
+    for (const cidr of dnsAddresses)
+      if (!reaches((to) => to.ipBlock?.cidr === cidr && !to.ipBlock.except?.length))
+        problem(`dns: no egress to ${cidr} on UDP and TCP 53`);
+  },
+
+  /** Pods spread across zones and nodes, as a preference (a one-zone or one-node cluster still schedules). */
+  spread(objects, byApp) {
+    for (const [name, { pod }] of byApp) {
+      const labels = objects.find((o) => o.kind === "Deployment" && o.metadata.name === name).spec.template
+        .metadata.labels;
+      for (const key of ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]) {
+        const c = pod.topologySpreadConstraints?.find((t) => t.topologyKey === key);
+        const selects = (c?.labelSelector?.matchExpressions ?? []).every((e) =>
+          e.operator === "Exists" ? e.key in labels : e.operator === "In" && e.values.includes(labels[e.key]),
+        );
+        if (!c) problem(`${name}: no topology spread across ${key}`);
+        else if (c.whenUnsatisfiable !== "ScheduleAnyway")
+          problem(`${name}: spread across ${key} is ${c.whenUnsatisfiable}, not ScheduleAnyway`);
+        else if (!c.labelSelector || !labelsMatch(c.labelSelector.matchLabels, labels) || !selects)
+          problem(`${name}: spread across ${key} does not select its pods`);
+      }
     }
   },
 
@@ -343,11 +410,13 @@ function byApp(objects) {
 
 if (mode === "schema" && rest.length === 1) {
   schema(load(rest[0]));
-} else if (mode === "policy" && rest.length === 2 && policies[rest[0]]) {
+} else if (mode === "policy" && rest.length === 2 && rest[0].split(",").every((name) => policies[name])) {
   const objects = load(rest[1]);
-  policies[rest[0]](objects, byApp(objects));
+  for (const name of rest[0].split(",")) policies[name](objects, byApp(objects));
 } else {
-  process.stderr.write(`usage: check.mjs schema FILE | policy {${Object.keys(policies).join(",")}} FILE\n`);
+  process.stderr.write(
+    `usage: check.mjs schema FILE | policy {${Object.keys(policies).join(",")}}[,…] FILE\n`,
+  );
   process.exit(2);
 }
 for (const line of problems) process.stderr.write(`${line}\n`);

@@ -15,7 +15,7 @@
 #   rehearse.sh serve          serve-check.sh in `unshare -n -m`: the trees serve, as the images run them
 #   rehearse.sh keep           copy the trees to $TEST_CACHE/runtime-trees/<app> for proof/smoke
 #
-# Environment (set by run.sh): WORK (scratch), EVAL (the flake's evaluated outputs, JSON), NODE (node 22),
+# Environment (set by run.sh): WORK (scratch), EVAL (the flake's evaluated outputs, JSON), NODE (node of .nvmrc),
 # TEST_CACHE (pnpm, the replayed store, the kept trees), FETCHED (the replayed store's directory), APPS (the
 # apps, a JSON list). `trees` and `serve` check the sample apps, web and api, by name.
 set -euo pipefail

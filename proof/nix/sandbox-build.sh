@@ -10,7 +10,7 @@
 #    --frozen-lockfile`. The hook writes its settings with `pnpm config set` into a temp HOME; here they
 #    are the same settings as npm_config_* variables (set by run.sh), so HOME can stay unwritable.
 #    Then patchShebangs node_modules, as the hook does: every executable `#!/usr/bin/env node` script
-#    names the build's own node (in Nix: the full nodejs_22's store path), so rehearse.sh can find any
+#    names the build's own node (in Nix: the full nodejs_<.nvmrc>'s store path), so rehearse.sh can find any
 #    such script that reaches a runtime tree.
 # 2. each app's buildPhase, installPhase and installCheckPhase, read from the flake (PHASES_JSON), with
 #    $out = OUT_BASE/<app>.

@@ -5,7 +5,7 @@
 #   bash proof/nix/update-hash.sh           write the replayed hash into nix/pnpm-deps-hash
 #   bash proof/nix/update-hash.sh --check   exit 0 when the file is right, 1 (printing the right hash) when stale
 #
-# Needs node 22, pnpm 10, jq, Debian's nix-bin (`nix hash path`), the npm registry, and GNU tar + zstd at the
+# Needs node (.nvmrc), pnpm 10, jq, Debian's nix-bin (`nix hash path`), the npm registry, and GNU tar + zstd at the
 # versions of fetcher-tools.json: TAR and ZSTD, else .ci/replay-tools.sh downloads them (Debian). PNPM_DEPS_OUT=DIR
 # keeps the replayed store there (the nix suite's rehearsal builds from it). The hash alone goes to stdout;
 # exit 2 when the replay fails.

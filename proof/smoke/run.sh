@@ -11,7 +11,7 @@
 # rehearsal of proof/nix keeps in $TEST_CACHE/runtime-trees/{web,api} (TEST_CACHE default
 # /var/tmp/nix-sample-test-cache), or, when the suite runs alone, from `pnpm build` output laid out as
 # nix/app.nix install it; with nix/apps.nix read by nix-instantiate and the `node` on
-# PATH (Node.js 22) standing in for nodejs-slim. The API image gets DATABASE_URL (smoke-image.sh --env)
+# PATH (Node.js of .nvmrc) standing in for nodejs-slim. The API image gets DATABASE_URL (smoke-image.sh --env)
 # of a throwaway PostgreSQL cluster on 127.0.0.1 (proof/support/postgres-cli.mjs; the containers share the
 # host network). Needs root (image layers owned by the app user), podman, runc, docker-registry, skopeo,
 # nix-instantiate, node, jq, curl, ss, and PostgreSQL's initdb and pg_ctl.

@@ -35,7 +35,7 @@ function packageJson(root: string, name: string, kind: string) {
       dev: next ? `next dev --port \${${prefix}_PORT:-${port}}` : "tsx watch src/index.ts",
       build: next
         ? "next build && complete-standalone"
-        : "esbuild src/index.ts --bundle --platform=node --target=node22 --format=esm --outfile=dist/index.mjs",
+        : "esbuild src/index.ts --bundle --platform=node --target=node26 --format=esm --outfile=dist/index.mjs",
       start: next ? `node .next/standalone/apps/${name}/start.mjs` : "node dist/index.mjs",
       test: "vitest run --reporter=default --reporter=json --outputFile=.reports/unit.json",
       lint: "eslint . --max-warnings 0",

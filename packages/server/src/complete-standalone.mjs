@@ -30,7 +30,7 @@ await build({
   outfile: join(target, "start.mjs"),
   bundle: true,
   platform: "node",
-  target: "node22",
+  target: "node26",
   format: "esm",
   // Next's server stays Next's: loaded at run time from the standalone tree.
   external: ["./server.js"],

@@ -65,7 +65,7 @@ export async function bareExpressBundleBytes(apiDir) {
     stdin: { contents: 'import express from "express";\nexpress().listen(3001);\n', resolveDir: apiDir },
     bundle: true,
     platform: "node",
-    target: "node22",
+    target: "node26",
     format: "esm",
     minify: true,
     keepNames: true,

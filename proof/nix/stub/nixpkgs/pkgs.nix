@@ -102,8 +102,8 @@ let
     drv;
 
   # nodejs = nodejs-slim + npm + corepack (pkgs/development/web/nodejs/symlink.nix)
-  nodejs_22 = mkFake "nodejs-22.22.0" {
-    version = "22.22.0";
+  nodejs_26 = mkFake "nodejs-26.0.0" {
+    version = "26.0.0";
     bins = [ "node" "npm" "npx" "corepack" ];
   };
 
@@ -251,9 +251,9 @@ in
     inherit mkDerivation;
   };
 
-  inherit nodejs_22;
-  nodejs-slim_22 = mkFake "nodejs-slim-22.22.0" {
-    version = "22.22.0";
+  inherit nodejs_26;
+  nodejs-slim_26 = mkFake "nodejs-slim-26.0.0" {
+    version = "26.0.0";
     bins = [ "node" ];
   };
   pnpm_10 = mkPnpm {
