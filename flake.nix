@@ -4,14 +4,14 @@
 #   nix build                  every image archive in one directory                             nix/packages.nix
 #   nix build .#image-<app>    one OCI image (gzip docker-archive)                              nix/image.nix
 #   nix build .#<app>          an app's runtime tree                                            nix/app.nix
-#   nix flake check --impure   builds every app and image, evaluates the shells (devenv reads $PWD)
+#   nix flake check            builds every app and image; with --impure it also evaluates the shells
 #   nix fmt                    nixfmt over the repository
 #
 # Apps are discovered: every apps/<name> whose package.json has a `runtime` field (nix/apps.nix).
 {
   description = "nix-sample: pnpm + Turborepo monorepo (Next.js web, Express API) with devenv shells and docker-free OCI images";
 
-  # devenv's binary cache, as devenv's own flake template sets it: without it the first shell compiles devenv.
+  # devenv's binary cache, as devenv's own flake template sets it; Nix honours it for trusted users only.
   nixConfig = {
     extra-trusted-public-keys = "devenv.cachix.org-1:w1cLUi8dv3hnoSPGAuibQv+f9TZLr6cv/Hm9XgU50cw=";
     extra-substituters = "https://devenv.cachix.org";
@@ -35,10 +35,10 @@
       forSystems = names: f: nixpkgs.lib.genAttrs names (system: f system nixpkgs.legacyPackages.${system});
     in
     {
-      packages = forSystems linux (_: pkgs: import ./nix/packages.nix { inherit pkgs; });
+      packages = forSystems systems (_: pkgs: import ./nix/packages.nix { inherit pkgs; });
       devShells = forSystems systems (_: pkgs: import ./nix/shells.nix { inherit pkgs inputs; });
       formatter = forSystems systems (_: pkgs: pkgs.nixfmt-tree);
-      # `default` only links the images, and every app builds `pnpm-deps`.
+      # `default` only links the images, and every app builds `pnpm-deps`. Pure: shells need --impure.
       checks = forSystems linux (
         system: _:
         removeAttrs self.packages.${system} [
@@ -52,9 +52,11 @@
         description = "pnpm + Turborepo monorepo with a Nix flake: discovered apps, devenv shells, docker-free OCI images";
         # One string per line, so `pnpm rename` can drop a marked line. rename:line
         welcomeText = builtins.concatStringsSep "\n" [
-          "# Your copy of nix-sample: make it yours, then start it"
+          "    git init && git add -A   # a flake in git sees only the files git tracks"
           "    pnpm rename <name> --owner <your GitHub owner>" # rename:line
           "    pnpm install && pnpm dev"
+          "Not a trusted Nix user? Put `trusted-users = root <you>` in /etc/nix/nix.conf and restart nix-daemon, or"
+          "the first `nix develop --impure` compiles devenv's task runner (minutes); docs/nix.md has the details."
           "Add an app with `pnpm turbo gen app`; docs/apps.md says more."
         ];
       };

@@ -40,10 +40,10 @@ dockerTools.buildLayeredImage {
       "${workspace.nodejs-slim}/bin/node"
       "${app}/${app.entry}"
     ];
-    # Node.js has its own CA list; trust the image's bundle too (a corporate CA added to it).
+    # Node.js trusts its own CA list plus the file NODE_EXTRA_CA_CERTS names, read once at start (it ignores
+    # SSL_CERT_FILE). A corporate CA: mount its PEM file and point NODE_EXTRA_CA_CERTS at that instead.
     Env = lib.mapAttrsToList (name: value: "${name}=${value}") settings.env ++ [
       "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-bundle.crt"
-      "SSL_CERT_FILE=/etc/ssl/certs/ca-bundle.crt"
     ];
     ExposedPorts."${toString settings.port}/tcp" = { };
     # Where a runtime may mount tmpfs, for a read-only root.

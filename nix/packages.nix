@@ -1,6 +1,7 @@
-# packages.<linux system>, for every app nix/apps.nix finds: <app> (its runtime tree), image-<app>, and
+# packages.<system>, on Linux for every app nix/apps.nix finds: <app> (its runtime tree), image-<app>, and
 #   default     every image archive in one directory (`nix build` → result/<project>-<app>.tar.gz)
-#   pnpm-deps   the one fetchPnpmDeps every app builds from (scripts/update-pnpm-hash.sh builds it)
+# and on every system (its output is the same everywhere, so scripts/update-pnpm-hash.sh runs on macOS too)
+#   pnpm-deps   the one fetchPnpmDeps every app builds from
 { pkgs }:
 let
   inherit (pkgs) lib;
@@ -22,14 +23,18 @@ let
     }
   ) apps;
 in
-apps
-// lib.mapAttrs' (name: image: lib.nameValuePair "image-${name}" image) images
+lib.optionalAttrs pkgs.stdenv.hostPlatform.isLinux (
+  apps
+  // lib.mapAttrs' (name: image: lib.nameValuePair "image-${name}" image) images
+  // {
+    default = pkgs.linkFarm "${settings.project}-images" (
+      lib.mapAttrsToList (_: image: {
+        inherit (image) name; # buildLayeredImage's <image name>.tar.gz
+        path = image;
+      }) images
+    );
+  }
+)
 // {
-  default = pkgs.linkFarm "${settings.project}-images" (
-    lib.mapAttrsToList (_: image: {
-      inherit (image) name; # buildLayeredImage's <image name>.tar.gz
-      path = image;
-    }) images
-  );
   pnpm-deps = workspace.pnpmDeps;
 }

@@ -4,6 +4,7 @@
   lib,
   pkgs,
   fetchPnpmDeps,
+  nix-gitignore,
 }:
 let
   # The one Node.js knob for shells, builds and images: .nvmrc, which CI and nvm read too.
@@ -15,8 +16,8 @@ let
 
   root = ../.;
   project = (lib.importJSON ../package.json).name;
-  # An allowlist of what the builds read, without build leftovers: editing docs, scripts or Nix files,
-  # or building in a used checkout, rebuilds nothing.
+  # What the builds read (so editing docs, scripts or Nix rebuilds nothing), less what .gitignore and the
+  # lines below ignore: a copy outside git (`nix flake init`) has .env files, .data, node_modules, dist.
   topLevel = [
     "package.json"
     "pnpm-lock.yaml"
@@ -26,28 +27,15 @@ let
     "packages"
     "tooling"
   ];
-  leftovers = [
-    "node_modules"
-    ".next"
-    "dist"
-    ".turbo"
-    "coverage"
-    ".reports"
-    ".direnv"
-    ".devenv"
-    ".envrc"
-    ".image-digest"
-    "next-env.d.ts"
-  ];
+  topOf = path: builtins.head (lib.splitString "/" (lib.removePrefix "${toString root}/" path));
   src = builtins.path {
     path = root;
     name = "${project}-source";
-    filter =
-      path: _type:
-      let
-        top = builtins.head (lib.splitString "/" (lib.removePrefix "${toString root}/" (toString path)));
-      in
-      builtins.elem top topLevel && !(builtins.elem (baseNameOf path) leftovers);
+    filter = nix-gitignore.gitignoreFilterPure (path: _: builtins.elem (topOf path) topLevel) [
+      ../.gitignore
+      ".env*" # local secrets, and the .envrc files no build reads
+      "!.env.example"
+    ] root;
   };
 in
 {

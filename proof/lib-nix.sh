@@ -28,7 +28,7 @@ copy_flake() {
     git -C "$dest" -c user.name=test -c user.email=test@localhost commit -qm tree
 }
 
-# Impure like `nix develop --impure` and `nix flake check --impure`: devenv reads $PWD.
+# Impure like `nix develop --impure` (devenv reads $PWD); only the devenv shells need it.
 stub_eval() {
   nix --offline eval --no-write-lock-file --impure "${@:4}" "${STUB_INPUTS[@]}" --json "$1#$2" --apply "$3"
 }

@@ -4,7 +4,8 @@
 #
 #   scripts/update-pnpm-hash.sh [--check]   prints the right hash; writes it, or with --check exits 1 when stale
 #
-# Needs Nix and the network. Exit 2 when Nix fails for another reason; the file is then unchanged.
+# Needs Nix (Linux or macOS: the fetch is the same on both) and the network. Exit 2 when Nix fails for another
+# reason; the file is then unchanged.
 set -euo pipefail
 log() { printf 'update-pnpm-hash: %s\n' "$*" >&2; }
 case ${1-} in "" | --check) ;; *) log "usage: $0 [--check]" && exit 2 ;; esac

@@ -181,7 +181,7 @@ t "commit the generated apps" commit_apps
 flake_outputs() {
   eval_stub "$C" packages >"$WORK/packages.json" 2>"$WORK/packages.err" || { tail -n 20 "$WORK/packages.err"; return 1; }
   eval_stub "$C" devShells >"$WORK/shells.json" 2>"$WORK/shells.err" || { tail -n 20 "$WORK/shells.err"; return 1; }
-  jq -e 'all(.[]; has("shop") and has("admin") and has("image-shop") and has("image-admin"))' "$WORK/packages.json" >/dev/null &&
+  jq -e '[.["x86_64-linux"], .["aarch64-linux"]] | all(has("shop") and has("admin") and has("image-shop") and has("image-admin"))' "$WORK/packages.json" >/dev/null &&
     jq -e 'all(.[]; has("dev-shop") and has("dev-admin"))' "$WORK/shells.json" >/dev/null &&
     jq -e '.["x86_64-linux"] | .["image-shop"].imageName == "nix-sample-shop" and .["image-admin"].imageName == "nix-sample-admin"
       and .["image-admin"].config.ExposedPorts == {"3003/tcp": {}}

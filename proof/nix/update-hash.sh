@@ -43,6 +43,7 @@ done < <(awk '/^importers:/ { f = 1; next } /^[^ ]/ { f = 0 } f && /^  [^ ]/ { s
 fetcher_args=$(nix-instantiate --eval --strict --json -E "(import $root/nix/workspace.nix {
   lib = import $here/stub/nixpkgs/lib.nix;
   pkgs = { };
+  nix-gitignore = { };
   fetchPnpmDeps = args: { inherit (args) pnpmInstallFlags prePnpmInstall; };
 }).pnpmDeps" 2>/dev/null) || {
   log "nix-instantiate could not read fetchPnpmDeps' arguments from nix/workspace.nix"

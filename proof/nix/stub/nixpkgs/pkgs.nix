@@ -3,7 +3,8 @@
 # proof/nix/run.sh can read e.g. the build phases or the image config with `nix eval`.
 { lib, system }:
 let
-  fakePath = name: "/nix/store/${builtins.substring 0 32 (builtins.hashString "sha256" "${system}-${name}")}-${name}";
+  # Nix's base-32 alphabet has no e, o, t, u: with a valid hash part, `nix flake check` accepts the paths.
+  fakePath = name: "/nix/store/${builtins.replaceStrings [ "e" ] [ "z" ] (builtins.substring 0 32 (builtins.hashString "sha256" "${system}-${name}"))}-${name}";
   mkFake =
     name: extra:
     {
@@ -50,6 +51,7 @@ let
     "preBuild"
     "postBuild"
     "preInstall"
+    "shellHook"
     "postInstall"
     "outputHash"
     "outputHashAlgo"
@@ -312,6 +314,48 @@ in
     );
 
   pnpmConfigHook = mkFake "pnpm-config-hook" { };
+
+  # pkgs/build-support/mkshell: packages become nativeBuildInputs, the rest goes to mkDerivation.
+  mkShell =
+    {
+      name ? "nix-shell",
+      packages ? [ ],
+      inputsFrom ? [ ],
+      ...
+    }@attrs:
+    mkDerivation (removeAttrs attrs [ "packages" "inputsFrom" ] // { inherit name; nativeBuildInputs = packages; });
+
+  # pkgs/build-support/nix-gitignore: gitignoreFilterPure predicate patterns root is a filter for builtins.path;
+  # patterns are .gitignore lines or files of them, and the last line matching a path (relative to root)
+  # decides. Written from gitignore(5) for the forms a .gitignore here uses: `#`, `!`, `*`, `**/`, `?`, a
+  # leading or inner `/` anchoring, a trailing `/`.
+  nix-gitignore.gitignoreFilterPure =
+    predicate: patterns: root:
+    let
+      text = builtins.concatStringsSep "\n" (map (p: if builtins.isPath p then builtins.readFile p else p) patterns);
+      lines = builtins.filter (l: builtins.isString l && builtins.match "[[:space:]]*(#.*)?" l == null) (builtins.split "\n" text);
+      glob = builtins.replaceStrings
+        [ "**/" "**" "*" "?" "." "+" "(" ")" "{" "}" "$" "^" "|" ]
+        [ "(.*/)?" ".*" "[^/]*" "[^/]" "\\." "\\+" "\\(" "\\)" "\\{" "\\}" "\\$" "\\^" "\\|" ];
+      rule =
+        line:
+        let
+          negated = builtins.match "!(.*)" line;
+          body = lib.removeSuffix "/" (if negated == null then line else builtins.head negated);
+          anchored = builtins.match ".*/.*" body != null;
+        in
+        {
+          keep = negated != null;
+          regex = (if anchored then "" else "(.*/)?") + glob (lib.removePrefix "/" body) + "(/.*)?";
+        };
+      rules = map rule lines;
+    in
+    name: type:
+    let
+      rel = lib.removePrefix "${toString root}/" (toString name);
+    in
+    builtins.foldl' (keep: r: if builtins.match r.regex rel != null then r.keep else keep) true rules
+    && predicate name type;
 
   dockerTools = {
     inherit buildLayeredImage;
