@@ -21,8 +21,8 @@ project=$(jq -r .name "$root/package.json")
 failed=0
 for dir in "$root"/apps/*/; do
   package=${repository#*/}/$project-$(basename "$dir")
-  api=$kind/$owner/packages/container/${package//\//%2F}/versions
-  if ! versions=$(gh api --paginate "$api" --jq '.[]' 2>&1); then
+  versions_url=$kind/$owner/packages/container/${package//\//%2F}/versions
+  if ! versions=$(gh api --paginate "$versions_url" --jq '.[]' 2>&1); then
     [[ $versions == *"HTTP 404"* ]] && log "$package: not in GHCR yet" && continue
     die 1 "cannot list $package: $versions"
   fi
@@ -38,7 +38,7 @@ for dir in "$root"/apps/*/; do
     [ -n "$id" ] || continue
     echo "$package $digest $tags"
     [ "${DRY_RUN:-false}" != true ] || continue
-    out=$(gh api --method DELETE "$api/$id" 2>&1) || { log "could not delete $digest: $out" && failed=1; }
+    out=$(gh api --method DELETE "$versions_url/$id" 2>&1) || { log "could not delete $digest: $out" && failed=1; }
   done <<<"$doomed"
 done
 [ "$failed" = 0 ] || die 1 "some versions could not be deleted (a public one downloaded over 5,000 times can't be)"
