@@ -1,14 +1,14 @@
-// The API's bench reference: a bare Express 5 + node-postgres server answering the API's declared read and write
-// (runtime.requests in ../package.json) with the same SQL on the same table, and nothing else: no validation
-// library, no ORM, no logger, no drain guard. `pnpm bench` finds it by convention (apps/<app>/bench/bare-reference.mjs)
-// and starts it with DATABASE_URL (the API's database, migrated) and PORT; what our API costs beyond this is
-// the price of its framework pieces. It lives beside the API because it knows the domain's SQL.
-import express from "express";
+// The API's bench reference: a bare Express 5 + node-postgres server answering the bench's API read and write
+// (./requests.mjs) with the same SQL on the same table, and nothing else: no validation library, no ORM, no
+// logger, no drain guard. `pnpm bench` starts it with DATABASE_URL (the API's database, migrated), PORT and
+// EXPRESS_FROM (the API's package.json: the same Express); what our API costs beyond it is its pieces' price.
+import { createRequire } from "node:module";
 import pg from "pg";
 
-// eslint-disable-next-line turbo/no-undeclared-env-vars -- started by `pnpm bench`, not a turbo task
-const { DATABASE_URL, PORT } = process.env;
-if (!DATABASE_URL || !PORT) throw new Error("bare-reference: set DATABASE_URL and PORT");
+const { DATABASE_URL, PORT, EXPRESS_FROM } = process.env;
+if (!DATABASE_URL || !PORT || !EXPRESS_FROM)
+  throw new Error("bare-api: set DATABASE_URL, PORT and EXPRESS_FROM");
+const express = createRequire(EXPRESS_FROM)("express");
 
 const pool = new pg.Pool({
   connectionString: DATABASE_URL,

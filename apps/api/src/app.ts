@@ -3,7 +3,6 @@ import { isUnavailable, type Database } from "@repo/db/client";
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { pinoHttp } from "pino-http";
 import { z } from "zod";
 import { notesRouter } from "./notes.js";
 
@@ -22,6 +21,29 @@ export interface AppOptions {
 
 /** Every error body: a stable code for programs and a sentence for people. */
 const problem = (error: string, message: string) => ({ error, message });
+
+/**
+ * One line per request once it is answered or aborted: method, URL, status, time; a 500 carries its error, a 503
+ * is a warning. Plain objects, built only when the level is on (pino-http builds a child logger per request).
+ */
+const requestLog =
+  (logger: Logger): RequestHandler =>
+  (req, res, next) => {
+    const start = performance.now();
+    res.once("close", () => {
+      const { statusCode } = res;
+      const level = statusCode === 500 ? "error" : statusCode >= 500 ? "warn" : "info";
+      if (!logger.isLevelEnabled(level)) return;
+      const responseTime = Math.round(performance.now() - start);
+      const line = { req: { method: req.method, url: req.originalUrl }, res: { statusCode }, responseTime };
+      const err: unknown = res.locals.err;
+      logger[level](
+        err ? { ...line, err } : line,
+        res.writableFinished ? "request completed" : "request aborted",
+      );
+    });
+    next();
+  };
 
 function unavailable(res: Response) {
   res.set("Retry-After", "1");
@@ -44,20 +66,7 @@ export function createApp({ database, logger, status = { migrated: true, drainin
   app.set("query parser", "simple");
 
   app.use(helmet());
-  // One line per request: method, URL, status, time. A 500 carries its error; a 503 is a warning.
-  app.use(
-    pinoHttp({
-      logger,
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res) =>
-        res.statusCode === 500 ? "error" : res.statusCode >= 500 ? "warn" : "info",
-      // Without res.err, pino-http would log a made-up error with a stack for every 503.
-      customErrorObject: (_req, res, _err, line: object) => (res.err ? line : { ...line, err: undefined }),
-    }),
-  );
+  app.use(requestLog(logger));
 
   // Liveness never looks at the database, so an outage never gets the API restarted.
   app.get("/health", (_req, res) => {
@@ -91,7 +100,7 @@ export function createApp({ database, logger, status = { migrated: true, drainin
     res.status(404).json(problem("not_found", `no route for ${req.method} ${req.path}`));
   });
 
-  // Our own mistakes answer 500 without the message or stack; pino-http logs them with the request.
+  // Our own mistakes answer 500 without the message or stack; the request's log line carries them.
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
     if (res.headersSent) return res.end();
     if (err instanceof z.ZodError) {
@@ -104,7 +113,7 @@ export function createApp({ database, logger, status = { migrated: true, drainin
       const [error, message] = bodyErrors[String(type)] ?? ["bad_request", "the request is malformed"];
       return res.status(code).json(problem(error, message));
     }
-    res.err = err as Error;
+    res.locals.err = err;
     if (isUnavailable(err)) return unavailable(res);
     res.status(500).json(problem("internal_error", "something went wrong on our side"));
   };

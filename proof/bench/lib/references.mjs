@@ -27,7 +27,41 @@ export default async function Page() {
 }
 `;
 
-/** A one-page Next app (a dynamic page, like ours) in a temp dir; not installed yet. */
+// The same list with two forms written the plainest way (Server Actions on plain forms in the page, no client
+// component, no proxy): add an item (FIELD, posted as JSON to WRITE_URL) and delete one (its id, from the
+// pressed button). Beside ours, it separates what our features cost from what our code costs.
+const FORMS_PAGE = `import { revalidatePath } from "next/cache";
+export const dynamic = "force-dynamic";
+const { LIST_URL, WRITE_URL, FIELD = "text" } = process.env;
+
+async function add(form) {
+  "use server";
+  const body = JSON.stringify({ [FIELD]: form.get(FIELD) });
+  await fetch(WRITE_URL, { method: "POST", headers: { "content-type": "application/json" }, body });
+  revalidatePath("/forms");
+}
+async function remove(form) {
+  "use server";
+  await fetch(\`\${WRITE_URL}/\${encodeURIComponent(form.get("id"))}\`, { method: "DELETE" });
+  revalidatePath("/forms");
+}
+
+export default async function Page() {
+  const body = await (await fetch(LIST_URL, { cache: "no-store" })).json();
+  const items = Object.values(body).find(Array.isArray) ?? [];
+  return (
+    <main>
+      <h1>bare</h1>
+      <form action={remove}>
+        <ul>{items.map((item, i) => <li key={i}>{JSON.stringify(item)} <button name="id" value={item.id}>Delete</button></li>)}</ul>
+      </form>
+      <form action={add}><input name={FIELD} /><button>Add</button></form>
+    </main>
+  );
+}
+`;
+
+/** A one-page Next app (a dynamic page, like ours; /forms for the ssr section) in a temp dir; not installed yet. */
 export function createBareNext(versions) {
   const dir = mkdtempSync(join(tmpdir(), "nix-sample-bare-next-"));
   const { next, react } = versions;
@@ -42,8 +76,9 @@ export function createBareNext(versions) {
     "app/layout.jsx":
       'export default function Layout({ children }) {\n  return <html lang="en"><body>{children}</body></html>;\n}\n',
     "app/page.jsx": BARE_PAGE,
+    "app/forms/page.jsx": FORMS_PAGE,
   };
-  mkdirSync(join(dir, "app"));
+  mkdirSync(join(dir, "app/forms"), { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
