@@ -21,7 +21,8 @@ export function proxy(request: NextRequest) {
     const site = request.headers.get("sec-fetch-site");
     if (site !== null && site !== "same-origin" && site !== "none")
       return refuse(403, "cross-site requests are not accepted");
-    // Browsers send a form's length up front; refused here, a huge upload is answered at once instead of read.
+    // Browsers send a form's length up front: a huge upload is refused before anything parses it (Next still
+    // drains the rest of the body, keeping none of it past proxyClientMaxBodySize).
     const length = request.headers.get("content-length");
     if (length === null) return refuse(411, "send the body with a Content-Length");
     if (Number(length) > FORM_BODY_LIMIT_BYTES)
