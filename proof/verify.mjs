@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `pnpm verify [step…]`: every check, cheapest failure first. The template's steps through turbo (lint, typecheck,
-// build, test, e2e) one after another, then proof's vitest suites (proof/*/vitest.config.ts) and shell suites
-// (proof/*/run.sh) side by side on VERIFY_JOBS lanes (2 by default; each suite's output is printed whole when it
-// ends), then a check that nothing left PostgreSQL behind. Ends with one line: `N passed, N failed`.
+// `pnpm verify [step…]`: every check. The template's steps through turbo (lint, typecheck, build, test, e2e, one
+// after another), proof's vitest suites (proof/*/vitest.config.ts) and shell suites (proof/*/run.sh) run on
+// VERIFY_JOBS lanes side by side (2 by default; each step's output is printed whole when it ends), then a check
+// that nothing left PostgreSQL behind. Ends with one line: `N passed, N failed`.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,26 +60,38 @@ const lineCounts = (output) => {
 const reports = mkdtempSync(join(tmpdir(), "verify-"));
 const vitest = join(proof, "node_modules/.bin/vitest");
 const vitestSuites = subdirs(proof).filter((dir) => existsSync(join(proof, dir, "vitest.config.ts")));
-// A suite reusing another's output runs after it: smoke images the trees nix builds, kubernetes plays them.
-const after = { smoke: "nix", kubernetes: "smoke" };
-// The longest suites start first, so the lanes end together.
-const longestFirst = ["nix", "adopt", "smoke", "kubernetes", "load", "api", "web"];
-const shellSuites = [];
-const place = (suite) => {
-  if (shellSuites.includes(suite) || !existsSync(join(proof, suite, "run.sh"))) return;
-  if (after[suite]) place(after[suite]);
-  shellSuites.push(suite);
+// A step reusing another's output runs after it: the template's steps in order, proof's suites after the builds and
+// e2e (which holds fixed ports), smoke on the trees nix builds, kubernetes on smoke's images. nix needs nothing.
+const after = {
+  typecheck: "lint",
+  build: "typecheck",
+  test: "build",
+  e2e: "test",
+  smoke: "nix",
+  kubernetes: "smoke",
 };
-subdirs(proof).forEach(place);
+const afterOf = (name) => (name in after || name === "lint" || name === "nix" ? after[name] : "e2e");
+// The longest chains start first, so the lanes end together.
+const longestFirst = [
+  "nix",
+  "lint",
+  "typecheck",
+  "build",
+  "test",
+  "e2e",
+  "adopt",
+  "smoke",
+  "kubernetes",
+  "load",
+];
+const shellSuites = subdirs(proof).filter((dir) => existsSync(join(proof, dir, "run.sh")));
 
-const template = [
+const steps = [
   { name: "lint", cmd: ["pnpm", "run", "lint"] },
   { name: "typecheck", cmd: ["pnpm", "run", "typecheck", "--continue"] },
   { name: "build", cmd: ["pnpm", "run", "build", "--continue"] },
   { name: "test", cmd: ["pnpm", "run", "test", "--continue"], counts: unitCounts },
   { name: "e2e", cmd: ["pnpm", "run", "test:e2e", "--continue"], counts: e2eCounts },
-];
-const suites = [
   ...vitestSuites.map((dir) => {
     const report = join(reports, `${dir}.json`);
     return {
@@ -103,7 +115,7 @@ const suites = [
 ];
 const rank = (step) =>
   longestFirst.includes(step.name) ? longestFirst.indexOf(step.name) : longestFirst.length;
-suites.sort((a, b) => rank(a) - rank(b));
+steps.sort((a, b) => rank(a) - rank(b));
 const selected = (step) => only.length === 0 || only.includes(step.name);
 
 for (const dir of workspaces) rmSync(join(dir, ".reports"), { recursive: true, force: true });
@@ -122,24 +134,19 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-/** Runs a step to its end; `captured` holds its output back until then, for steps that share the terminal. */
-const run = (step, captured) =>
+/** Runs a step to its end, holding its output back until then (steps share the terminal). */
+const run = (step) =>
   new Promise((resolve) => {
     const started = Date.now();
-    process.stdout.write(
-      captured ? `\n=== ${step.name} started\n` : `\n=== ${step.name}: ${step.cmd.join(" ")}\n`,
-    );
-    const child = spawn(step.cmd[0], step.cmd.slice(1), {
-      cwd: root,
-      stdio: ["ignore", captured ? "pipe" : "inherit", captured ? "pipe" : "inherit"],
-    });
+    process.stdout.write(`\n=== ${step.name} started\n`);
+    const child = spawn(step.cmd[0], step.cmd.slice(1), { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     children.add(child);
     let output = "";
     child.stdout?.on("data", (chunk) => (output += chunk));
     child.stderr?.on("data", (chunk) => (output += chunk));
     child.on("close", (status) => {
       children.delete(child);
-      if (captured) process.stdout.write(`\n=== ${step.name}: ${step.cmd.join(" ")}\n${output}`);
+      process.stdout.write(`\n=== ${step.name}: ${step.cmd.join(" ")}\n${output}`);
       const ok = status === 0;
       const counts = step.counts?.(output) ?? { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
       // A runner that failed without counting a failure (a crash), or passed without running a test, fails the step.
@@ -154,20 +161,18 @@ const run = (step, captured) =>
     });
   });
 
-for (const step of template.filter(selected)) if (!interrupted) await run(step, false);
-
-const waiting = suites.filter(selected);
+const waiting = steps.filter(selected);
 const running = new Map();
 const pending = (name) => running.has(name) || waiting.some((step) => step.name === name);
 const lane = async () => {
   while (waiting.length > 0 && !interrupted) {
-    const i = waiting.findIndex((step) => !pending(after[step.name]));
+    const i = waiting.findIndex((step) => !pending(afterOf(step.name)));
     if (i < 0) {
       await Promise.race(running.values());
       continue;
     }
     const [step] = waiting.splice(i, 1);
-    const ended = run(step, true).then(() => running.delete(step.name));
+    const ended = run(step).then(() => running.delete(step.name));
     running.set(step.name, ended);
     await ended;
   }
