@@ -128,9 +128,10 @@ const children = new Set();
 let interrupted;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    // Each suite cleans up after itself on the signal; no new one starts, and the summary still prints.
+    // Each step's whole process group gets the signal (a package manager need not pass it on) and cleans up after
+    // itself; no new step starts, and the summary still prints.
     interrupted = signal;
-    for (const child of children) child.kill(signal);
+    for (const child of children) process.kill(-child.pid, signal);
   });
 }
 
@@ -139,7 +140,11 @@ const run = (step) =>
   new Promise((resolve) => {
     const started = Date.now();
     process.stdout.write(`\n=== ${step.name} started\n`);
-    const child = spawn(step.cmd[0], step.cmd.slice(1), { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(step.cmd[0], step.cmd.slice(1), {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // a process group of its own, for the signal above
+    });
     children.add(child);
     let output = "";
     child.stdout?.on("data", (chunk) => (output += chunk));
