@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { NextConfig } from "next";
-import { FORM_BODY_LIMIT_BYTES } from "./src/proxy";
+import { FORM_BODY_LIMIT_BYTES } from "./src/request-guard";
 
 const repoRoot = join(import.meta.dirname, "../..");
 const inputs = [

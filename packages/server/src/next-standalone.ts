@@ -5,10 +5,20 @@ import http from "node:http";
 import type { Lifecycle } from "./config";
 import { createGuard, onSignals, serverOptions, type Log } from "./guard";
 
-/** `name` prefixes every line the app logs. */
+type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/**
+ * `name` prefixes every line the app logs; `onRequest` sees each request before Next and returns false once it has
+ * answered it (cheaper than Next's proxy, which costs a page a fifth of its throughput).
+ */
 export function guardNextServer(
   env: Lifecycle,
-  { name, port, host }: { name: string; port: number; host: string },
+  {
+    name,
+    port,
+    host,
+    onRequest,
+  }: { name: string; port: number; host: string; onRequest?: (...args: Parameters<Listener>) => boolean },
 ) {
   // server.js reads PORT and HOSTNAME: set them from the app's own variables, so a globally exported PORT or
   // HOSTNAME (set in many shells and containers) never decides where the app listens. Written, not read by a task.
@@ -27,6 +37,10 @@ export function guardNextServer(
   // Next doesn't hand out its http.Server: create it with our options and guard it.
   const createServer = http.createServer as (this: unknown, ...args: unknown[]) => http.Server;
   http.createServer = function (this: unknown, ...args: unknown[]) {
+    const [next] = args.slice(-1);
+    if (onRequest && typeof next === "function")
+      args[args.length - 1] = ((req, res) =>
+        onRequest(req, res) && (next as Listener)(req, res)) satisfies Listener;
     const server =
       typeof args[0] === "function" || args.length === 0
         ? createServer.call(this, serverOptions(env), ...args)
