@@ -32,7 +32,9 @@ function packageJson(root: string, name: string, kind: string) {
       needs: [],
     },
     scripts: {
-      dev: next ? `next dev --port \${${prefix}_PORT:-${port}}` : "tsx watch src/index.ts",
+      dev: next
+        ? `next dev --port \${${prefix}_PORT:-${port}}`
+        : "node --watch --watch-preserve-output src/index.ts",
       build: next
         ? "next build && complete-standalone"
         : "esbuild src/index.ts --bundle --platform=node --target=node26 --format=esm --outfile=dist/index.mjs",
@@ -49,7 +51,7 @@ function packageJson(root: string, name: string, kind: string) {
       "@repo/eslint-config": "workspace:*",
       "@repo/typescript-config": "workspace:*",
       ...catalog("@types/node", "eslint", "typescript", "vitest"),
-      ...(next ? catalog("@types/react", "@types/react-dom") : { ...catalog("esbuild"), tsx: "4.23.15" }),
+      ...(next ? catalog("@types/react", "@types/react-dom") : catalog("esbuild")),
     },
   };
 }

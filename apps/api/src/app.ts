@@ -3,7 +3,7 @@ import { isUnavailable, type Database } from "@repo/db/client";
 import express, { type ErrorRequestHandler, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { notesRouter } from "./notes.js";
+import { notesRouter } from "./notes.ts";
 
 export interface Status {
   /** Migrations applied; until then the database's routes answer 503. */

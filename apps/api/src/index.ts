@@ -4,8 +4,8 @@ import { createServer } from "node:http";
 import { openDatabase } from "@repo/db/client";
 import { configOrExit, createGuard, onSignals, serverOptions, type Log } from "@repo/server/guard";
 import { pino } from "pino";
-import { createApp, type Status } from "./app.js";
-import { loadEnv } from "./env.js";
+import { createApp, type Status } from "./app.ts";
+import { loadEnv } from "./env.ts";
 
 const env = configOrExit("api", loadEnv);
 const logger = pino({ level: env.LOG_LEVEL });

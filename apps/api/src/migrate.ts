@@ -2,7 +2,7 @@
 // and DATABASE_DIRECT_URL behind a pooler). The server applies them at start too; both take the same lock.
 import { openDatabase } from "@repo/db/client";
 import { configOrExit } from "@repo/server/guard";
-import { loadEnv } from "./env.js";
+import { loadEnv } from "./env.ts";
 
 const env = configOrExit("api migrate", loadEnv);
 const database = await openDatabase({

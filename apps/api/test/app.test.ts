@@ -5,7 +5,7 @@ import { openTestDatabase } from "@repo/db/testing";
 import { pino } from "pino";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, type Status } from "../src/app.js";
+import { createApp, type Status } from "../src/app.ts";
 
 const logger = pino({ level: "silent" });
 

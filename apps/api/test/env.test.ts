@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../src/env.js";
+import { parseEnv } from "../src/env.ts";
 
 describe("parseEnv", () => {
   it("fills in the defaults, reading an empty variable as unset", () => {

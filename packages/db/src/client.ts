@@ -7,7 +7,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
-import { devSeed } from "./schema";
+import { devSeed } from "./schema.ts";
 
 export type Db = PgDatabase<PgQueryResultHKT>;
 

@@ -1,6 +1,6 @@
 // For the tests of every package that queries: a new, empty database per test file.
 import { sql } from "drizzle-orm";
-import { openDatabase, type Database } from "./client";
+import { openDatabase, type Database } from "./client.ts";
 
 /** PGlite in memory, or a new database on `serverUrl`'s PostgreSQL (TEST_DATABASE_URL) that close() drops. */
 export async function openTestDatabase(serverUrl?: string): Promise<{ database: Database; url?: string }> {

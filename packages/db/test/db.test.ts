@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { isUnavailable, openDatabase } from "../src/client.js";
-import { note, noteInput, notes } from "../src/schema.js";
-import { openTestDatabase } from "../src/testing.js";
+import { isUnavailable, openDatabase } from "../src/client.ts";
+import { note, noteInput, notes } from "../src/schema.ts";
+import { openTestDatabase } from "../src/testing.ts";
 
 describe("noteInput", () => {
   it.each([

@@ -2,7 +2,7 @@
 // timeouts, and the drain on SIGTERM, SIGINT and SIGHUP, which never runs a request it cannot answer.
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { ConfigError, type Lifecycle } from "./config";
+import { ConfigError, type Lifecycle } from "./config.ts";
 
 export type Log = (level: "info" | "error", message: string) => void;
 

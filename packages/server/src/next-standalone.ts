@@ -2,8 +2,8 @@
 // src/start.mjs calls guardNextServer before importing server.js, so that server gets our timeouts, one-line listen
 // errors and the drain instead (./guard.ts).
 import http from "node:http";
-import type { Lifecycle } from "./config";
-import { createGuard, onSignals, serverOptions, type Log } from "./guard";
+import type { Lifecycle } from "./config.ts";
+import { createGuard, onSignals, serverOptions, type Log } from "./guard.ts";
 
 type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 

@@ -1,8 +1,8 @@
 // The configuration rules every app shares, and configOrExit, which applies them before anything listens.
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { checkTimeouts, host, parseConfig, port, postgresUrl, serverLifecycle } from "../src/config.js";
-import { configOrExit } from "../src/guard.js";
+import { checkTimeouts, host, parseConfig, port, postgresUrl, serverLifecycle } from "../src/config.ts";
+import { configOrExit } from "../src/guard.ts";
 
 const schema = z
   .object({

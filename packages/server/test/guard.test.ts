@@ -3,8 +3,8 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, it, vi } from "vitest";
 import { z } from "zod";
-import { serverLifecycle } from "../src/config.js";
-import { createGuard } from "../src/guard.js";
+import { serverLifecycle } from "../src/config.ts";
+import { createGuard } from "../src/guard.ts";
 
 const lifecycle = z.object(serverLifecycle).parse({}); // SHUTDOWN_DELAY_MS 0: no wait before closing
 

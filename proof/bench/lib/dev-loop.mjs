@@ -3,7 +3,7 @@
 //   node proof/bench/lib/dev-loop.mjs [--runs=N]   copies the work tree, installs it, prints the figures as JSON
 //
 // One instrumented start of `pnpm dev` records, from the moment it is spawned: the API answering /health
-// (turbo and `tsx watch` started, the app loaded), the API answering its ready path (the database open and
+// (turbo and `node --watch` started, the app loaded), the API answering its ready path (the database open and
 // migrated), the web server accepting connections (`next dev` up), the first `/` (Turbopack compiled the page
 // and the workspace packages it imports) and the first `/` whose request began once the API was ready: the
 // first page with data. The same apps started directly (no pnpm, no turbo) give what turbo's start costs, and a
@@ -114,7 +114,7 @@ async function startBoth(dir, { web, api, direct = false, keep = false, persist 
   const t0 = now();
   const procs = direct
     ? [
-        start(join(dir, "apps/api/node_modules/.bin/tsx"), ["watch", "src/index.ts"], {
+        start(process.execPath, ["--watch", "--watch-preserve-output", "src/index.ts"], {
           cwd: join(dir, "apps/api"),
           env,
         }),
@@ -224,7 +224,7 @@ async function edits(dir, { base, api, procs }, round) {
     what: "@repo/ui edit on /bench-probe",
     boundMs: 60_000,
   });
-  // The API: an edit to its entry; `tsx watch` restarts it. Visible once /health fails (the old process gone)
+  // The API: an edit to its entry; `node --watch` restarts it. Visible once /health fails (the old process gone)
   // and then answers again (the new one serving).
   const api0 = now();
   appendFileSync(join(dir, "apps/api/src/index.ts"), `// bench edit ${round + 1}\n`);
@@ -315,7 +315,7 @@ export function devLoopRows({ first, turbo, direct, bare, edits, runs }) {
       figure: "  what pnpm and turbo add",
       ours: median(runs.turbo.map((m, i) => m.dataPage - runs.direct[i].dataPage)),
     },
-    { figure: "  API: tsx watch until /health", ours: turbo.apiUp },
+    { figure: "  API: node --watch until /health", ours: turbo.apiUp },
     { figure: "  API: database open and migrated", ours: piece(runs.turbo, (m) => m.apiReady - m.apiUp) },
     { figure: "  web: next dev accepting connections", ours: turbo.webUp, ref: ["bare", bare.webUp] },
     {
@@ -331,7 +331,7 @@ export function devLoopRows({ first, turbo, direct, bare, edits, runs }) {
     },
     { figure: "@repo/ui edit visible on a page", ours: edits.ui, target: "≤ 2 s", pass: edits.ui <= 2000 },
     {
-      figure: "API edit visible (tsx watch restart)",
+      figure: "API edit visible (node --watch restart)",
       ours: edits.api,
       target: "≤ 2 s",
       pass: edits.api <= 2000,

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, it } from "vitest";
-import { handle } from "../src/app.js";
+import { handle } from "../src/app.ts";
 
 it("answers GET /health and GET /ready, and 404 with a JSON body for anything else", async () => {
   const server = createServer(handle).listen(0, "127.0.0.1");
