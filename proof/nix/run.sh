@@ -496,12 +496,12 @@ t "shells: per-app defaults from runtime.env on loopback (dev-web: WEB_PORT, API
 welcome() { # enterShell runs and names the commands that matter
   local bin="$WORK/fakebin" shell out
   mkdir -p "$bin"
-  printf '#!/bin/sh\necho v22.0.0\n' >"$bin/node"
+  printf '#!/bin/sh\necho v26.0.0\n' >"$bin/node"
   printf '#!/bin/sh\necho 10.0.0\n' >"$bin/pnpm"
   chmod +x "$bin/node" "$bin/pnpm"
   for shell in $(jq -r '.["x86_64-linux"] | keys[]' "$S"); do
     out=$(jq -r --arg s "$shell" '.["x86_64-linux"][$s].enterShell' "$S" | API_URL=x PATH="$bin:$PATH" bash) || return 1
-    grep -q 'node v22.0.0, pnpm 10.0.0' <<<"$out" && grep -q 'pnpm dev' <<<"$out" && grep -q 'nix build' <<<"$out" ||
+    grep -q 'node v26.0.0, pnpm 10.0.0' <<<"$out" && grep -q 'pnpm dev' <<<"$out" && grep -q 'nix build' <<<"$out" ||
       { echo "$shell: $out"; return 1; }
   done
   echo "$out"
