@@ -8,7 +8,7 @@
 #     kind into ONE temp clone of the committed tree; the runtime-field check accepts them; the flake (against
 #     proof/nix's stand-ins) has <app>, image-<app> and dev-<app>; the build command of its derivation produces
 #     its entry; push-image.sh pushes it to a real local registry; `turbo ls --affected` lists it for a change;
-#  5. adding a field to the sample entity as docs/apps.md says (the table, db:generate, the form, the page), in
+#  5. adding a field to the sample entity as docs/apps.md says (the table, db:generate, the form, the list), in
 #     the same clone: only those files change by hand, and the built API stores the field;
 #     Then the sample entity replaced by another (tasks), in every file that names it, with new migrations;
 #  6. `pnpm rename acme-shop --owner acme` there: no spelling of the old name is left, proof/ and .ci/ are gone
@@ -243,7 +243,7 @@ insert() {
 # The entity's table is the one in packages/db/src/schema.ts with a `text` column; its name comes from there.
 entity=$(sed -n 's/^export const \([a-z]*\) = pgTable(.*/\1/p' "$repo/packages/db/src/schema.ts" | head -n 1)
 item=${entity%s}
-hand_edited="apps/web/src/app/forms.tsx apps/web/src/app/page.tsx packages/db/src/schema.ts "
+hand_edited="apps/web/src/app/forms.tsx packages/db/src/schema.ts "
 # shellcheck disable=SC2016 # JavaScript, expanded by node
 add_title() {
   insert packages/db/src/schema.ts after 'text: text("text")' '  title: text("title").notNull().default(""),' &&
@@ -255,7 +255,7 @@ add_title() {
       const from = `{${item}.text}`;
       if (!text.includes(from)) { console.error(`${file}: no ${from}`); process.exit(1); }
       fs.writeFileSync(file, text.replace(from, `{${item}.title && <strong>{${item}.title}: </strong>}${from}`));
-    ' "$C/apps/web/src/app/page.tsx" "$item" || return 1
+    ' "$C/apps/web/src/app/forms.tsx" "$item" || return 1
   (cd "$C" && pnpm --filter @repo/db db:generate && pnpm exec prettier --write packages/db apps/web/src) >"$WORK/generate.log" 2>&1 ||
     { tail -n 20 "$WORK/generate.log"; return 1; }
   grep -lq 'ADD COLUMN "title" text DEFAULT '"''"' NOT NULL' "$C"/packages/db/migrations/0001_*.sql ||
@@ -264,7 +264,7 @@ add_title() {
   changed=$(gitc status --porcelain | awk '{ print $2 }' | grep -v '^packages/db/migrations/' | sort | tr '\n' ' ')
   [ "$changed" = "$hand_edited" ] || { echo "hand-edited files: $changed (want $hand_edited)"; return 1; }
 }
-t "adding a title to $entity: the table, pnpm --filter @repo/db db:generate, the form, the page (3 hand-edited files)" add_title
+t "adding a title to $entity: the table, pnpm --filter @repo/db db:generate, the form and the list (2 hand-edited files)" add_title
 title_stored() { # the built API, on its own new database: a row with a title, sent whole, comes back whole
   (cd "$C" && pnpm turbo run build --filter=api) >"$WORK/title-build.log" 2>&1 || { tail -n 30 "$WORK/title-build.log"; return 1; }
   # shellcheck disable=SC2016 # JavaScript, expanded by node

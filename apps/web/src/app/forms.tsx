@@ -3,7 +3,8 @@
 // browser posts the form and gets the page back; after, React submits it in the background. Either way an error
 // shows in the form, with what was typed.
 import { Button } from "@repo/ui/button";
-import { useActionState, type ReactNode } from "react";
+import type { Note } from "@repo/db/schema";
+import { useActionState } from "react";
 import { createNote, deleteNote, type FormState } from "./actions";
 
 export function NoteForm() {
@@ -31,11 +32,12 @@ export function NoteForm() {
 }
 
 /**
- * One form around the whole list: each Delete button is a submit button with `name="id" value=<the note's id>`,
- * so the post carries the id of the button pressed. One form, not one per note: each action-bound form renders
- * its own action state.
+ * The notes, in one form: each Delete button is a submit button with `name="id" value=<the note's id>`, so the post
+ * carries the id of the button pressed (one form, not one per note: each action-bound form renders its own action
+ * state). The list renders here, from the notes, rather than arriving as children: the page then sends the browser
+ * the notes, not their markup a second time in its React payload, which cost the page a sixth of its throughput.
  */
-export function DeleteNotesForm({ children }: { children: ReactNode }) {
+export function NoteList({ notes }: { notes: Note[] }) {
   const [state, formAction, pending] = useActionState<FormState, FormData>(deleteNote, {});
 
   return (
@@ -46,7 +48,22 @@ export function DeleteNotesForm({ children }: { children: ReactNode }) {
         </p>
       ) : null}
       <fieldset disabled={pending} className="min-w-0">
-        {children}
+        <ul data-testid="notes" className="divide-y divide-gray-100">
+          {notes.map((note) => (
+            <li key={note.id} data-note-id={note.id} className="flex items-center gap-2 py-1.5">
+              <span className="flex-1 break-words">{note.text}</span>
+              <Button
+                type="submit"
+                name="id"
+                value={note.id}
+                variant="secondary"
+                aria-label={`Delete note: ${note.text}`}
+              >
+                Delete
+              </Button>
+            </li>
+          ))}
+        </ul>
       </fieldset>
     </form>
   );

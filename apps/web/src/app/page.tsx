@@ -1,9 +1,7 @@
 import { notePage, type NotePage } from "@repo/db/schema";
-import { Button } from "@repo/ui/button";
 import { Card } from "@repo/ui/card";
-import Link from "next/link";
 import { ApiError, apiGet, UNAVAILABLE } from "@/lib/api";
-import { DeleteNotesForm, NoteForm } from "./forms";
+import { NoteForm, NoteList } from "./forms";
 
 /** `/` shows the first page of notes; `/?after=<cursor>` (the "More" link, a plain link) the page after it. */
 export default async function Home({
@@ -39,13 +37,14 @@ export default async function Home({
               {nextCursor ? (
                 <>
                   {" · "}
-                  <Link
+                  {/* A plain link: the next page is a new server render either way, and next/link would add 3 kB of JS. */}
+                  <a
                     href={`/?after=${encodeURIComponent(nextCursor)}`}
                     rel="next"
                     className="text-blue-700 underline"
                   >
                     More
-                  </Link>
+                  </a>
                 </>
               ) : null}
             </>
@@ -59,24 +58,7 @@ export default async function Home({
         ) : notes.length === 0 ? (
           <p className="text-gray-500">No notes yet.</p>
         ) : (
-          <DeleteNotesForm>
-            <ul data-testid="notes" className="divide-y divide-gray-100">
-              {notes.map((note) => (
-                <li key={note.id} data-note-id={note.id} className="flex items-center gap-2 py-1.5">
-                  <span className="flex-1 break-words">{note.text}</span>
-                  <Button
-                    type="submit"
-                    name="id"
-                    value={note.id}
-                    variant="secondary"
-                    aria-label={`Delete note: ${note.text}`}
-                  >
-                    Delete
-                  </Button>
-                </li>
-              ))}
-            </ul>
-          </DeleteNotesForm>
+          <NoteList notes={notes} />
         )}
       </Card>
       <NoteForm />
