@@ -56,6 +56,7 @@ const fmt = {
   MB: (bytes) => `${(bytes / 1e6).toFixed(1)} MB`,
   "req/s": (n) => `${n.toFixed(0)} req/s`,
   ms: (n) => `${n} ms`,
+  cpu: (n) => `${n.toFixed(2)} ms`,
   n: String,
 };
 const rows = [];
@@ -205,8 +206,22 @@ await section("payload", [ws.dir, bare], async () => {
   row("API image tree (dist)", "MB", api, ["bare Express bundle", refApi], "≤ 2 MB", api <= 2e6);
 });
 
-/** One autocannon run of `request` (a declared one) on `url` at `connections` connections. */
-async function load(url, request, seconds, connections) {
+/** CPU time (user + system, ms) process `pid` has used so far, from /proc; undefined where there is none. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux this runs on
+
+/**
+ * One autocannon run of `request` (a declared one) on `url` at `connections` connections; with `pid`, also the
+ * CPU time that process spent per request, which other jobs on a shared machine disturb far less than req/s.
+ */
+async function load(url, request, seconds, connections, pid) {
   const opts = {
     url: `${url}${request.path ?? ""}`,
     method: request.method,
@@ -217,8 +232,10 @@ async function load(url, request, seconds, connections) {
       ? {}
       : { headers: { "content-type": "application/json" }, body: JSON.stringify(request.json) }),
   };
+  const before = pid && cpuMs(pid);
   const r = await autocannon(opts);
-  return { rps: r.requests.average, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx };
+  const cpu = before === undefined ? undefined : (cpuMs(pid) - before) / Math.max(1, r.requests.total);
+  return { rps: r.requests.average, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpu };
 }
 
 /** Sends the declared write until the declared read has seen SEEDED of them (at most SEEDED times). */
@@ -242,13 +259,19 @@ async function compare(servers, request, connections) {
   for (const s of Object.values(servers)) await load(s.url, request, 2, connections); // warm-up: JIT, connections
   for (let i = 0; i < RUNS.rounds; i++) {
     for (const [name, s] of Object.entries(servers))
-      runs[name].push(await load(s.url, request, RUNS.seconds, connections));
-    const last = Object.entries(runs).map(([name, r]) => `${name} ${fmt["req/s"](r.at(-1).rps)}`);
+      runs[name].push(await load(s.url, request, RUNS.seconds, connections, s.pid));
+    const last = Object.entries(runs).map(([name, r]) => {
+      const { rps, cpu } = r.at(-1);
+      return `${name} ${fmt["req/s"](rps)}${cpu === undefined ? "" : ` (${fmt.cpu(cpu)} CPU each)`}`;
+    });
     log(`  ${request.name}, round ${i + 1}: ${last.join(", ")}`);
   }
-  const [rps, p99] = ["rps", "p99"].map((key) => (name) => median(runs[name].map((r) => r[key])));
+  const [rps, p99, cpu] = ["rps", "p99", "cpu"].map((key) => (name) => {
+    const values = runs[name].map((r) => r[key]);
+    return values.includes(undefined) ? undefined : median(values);
+  });
   const bad = (name) => runs[name].reduce((n, r) => n + r.bad, 0);
-  return { rps, p99, bad };
+  return { rps, p99, cpu, bad };
 }
 
 await section("api", [ws.dir], async () => {
@@ -272,11 +295,13 @@ await section("api", [ws.dir], async () => {
   };
   const pg = ["bare Express 5 + pg"];
   try {
-    const { rps, p99, bad } = await compare(servers, requests.read, CONNECTIONS.read);
+    const { rps, p99, cpu, bad } = await compare(servers, requests.read, CONNECTIONS.read);
     const title = `API ${requests.read.name} (${SEEDED} items), ${CONNECTIONS.read} connections`;
     const readRatio = rps("ours") / rps("bareDb");
     row(`${title}, PostgreSQL`, "req/s", rps("ours"), [...pg, rps("bareDb")], "≥ 0.85 ×", readRatio >= 0.85);
     row("  p99 latency", "ms", p99("ours"), [...pg, p99("bareDb")]);
+    if (cpu("ours") !== undefined)
+      row("  server CPU per read (less disturbed by other jobs)", "cpu", cpu("ours"), [...pg, cpu("bareDb")]);
     row("  bare Express 5 (same body, no database)", "req/s", rps("express"), [
       "bare node:http",
       rps("http"),
@@ -317,14 +342,21 @@ await section("ssr", [ws.dir, bare], async () => {
     readyPath: "/",
   });
   try {
-    const servers = { ours: web, bare: ref, forms: { url: `${ref.url}/forms` } };
-    const { rps, p99, bad } = await compare(servers, { ...page, path: undefined }, CONNECTIONS.page);
+    const servers = { ours: web, bare: ref, forms: { url: `${ref.url}/forms`, pid: ref.pid } };
+    const { rps, p99, cpu, bad } = await compare(servers, { ...page, path: undefined }, CONNECTIONS.page);
     const title = `web ${page.name}, ${CONNECTIONS.page} connections`;
     const same = "bare Next page (same list)";
     row(title, "req/s", rps("ours"), [same, rps("bare")], "≥ 0.85 ×", rps("ours") / rps("bare") >= 0.85);
     row("  p99 latency", "ms", p99("ours"), [same, p99("bare")], "≤ 1.2 ×", p99("ours") / p99("bare") <= 1.2);
+    if (cpu("ours") !== undefined)
+      row("  web server CPU per page (less disturbed by other jobs)", "cpu", cpu("ours"), [
+        same,
+        cpu("bare"),
+      ]);
     row("  the same two forms, plainest (no proxy)", "req/s", rps("forms"), [same, rps("bare")]);
     row("  ours beside the plain forms", "req/s", rps("ours"), ["plain forms", rps("forms")]);
+    if (cpu("forms") !== undefined)
+      row("  CPU per page: the plain forms", "cpu", cpu("forms"), [same, cpu("bare")]);
     const errors = bad("ours") + bad("forms");
     row("web errors + timeouts + non-2xx", "n", errors, ["-", undefined], "0", errors === 0);
   } finally {
