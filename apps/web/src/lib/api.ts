@@ -37,12 +37,15 @@ async function call<S extends z.ZodType>(
 ): Promise<z.output<S>> {
   let status: number;
   let text: string;
+  // One deadline for the whole exchange, body included: a body that stalls times out too. A timer cleared at the end,
+  // not AbortSignal.timeout, whose signal holds each finished exchange in memory until it fires.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException("deadline", "TimeoutError")), timeoutMs);
   try {
-    // One deadline for the whole exchange, body included: a body that stalls times out too.
     const res = await fetch(new URL(path, baseUrl), {
       ...init,
       cache: "no-store",
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: deadline.signal,
       headers: { accept: "application/json", ...init.headers },
     });
     status = res.status;
@@ -53,6 +56,8 @@ async function call<S extends z.ZodType>(
         ? `no full answer within ${timeoutMs} ms`
         : String((err as { cause?: unknown }).cause ?? err);
     throw unavailable(path, `${baseUrl}: ${why}`);
+  } finally {
+    clearTimeout(timer);
   }
   let body: unknown;
   try {
