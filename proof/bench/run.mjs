@@ -3,7 +3,7 @@
 // a reference measured in the same run (these machines are noisy: read the ratios) and its target.
 // The README beside this file says what each figure measures, with the latest figures.
 //
-//   pnpm bench                      full run, about 4 minutes on 2 cores
+//   pnpm bench                      full run, about 6 minutes on 2 cores
 //   pnpm bench -- --quick           single runs and short loads, for working on the bench itself
 //   pnpm bench -- --only=dev,api    some sections: install, build, dev, weight, payload, api, ssr
 //
@@ -219,7 +219,7 @@ const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux this runs on
 
 /**
  * One autocannon run of `request` (a declared one) on `url` at `connections` connections; with `pid`, also the
- * CPU time that process spent per request, which other jobs on a shared machine disturb far less than req/s.
+ * CPU time that process spent per request, which leaves out the time it waited for a core.
  */
 async function load(url, request, seconds, connections, pid) {
   const opts = {
@@ -300,8 +300,7 @@ await section("api", [ws.dir], async () => {
     const readRatio = rps("ours") / rps("bareDb");
     row(`${title}, PostgreSQL`, "req/s", rps("ours"), [...pg, rps("bareDb")], "≥ 0.85 ×", readRatio >= 0.85);
     row("  p99 latency", "ms", p99("ours"), [...pg, p99("bareDb")]);
-    if (cpu("ours") !== undefined)
-      row("  server CPU per read (less disturbed by other jobs)", "cpu", cpu("ours"), [...pg, cpu("bareDb")]);
+    if (cpu("ours") !== undefined) row("  server CPU per read", "cpu", cpu("ours"), [...pg, cpu("bareDb")]);
     row("  bare Express 5 (same body, no database)", "req/s", rps("express"), [
       "bare node:http",
       rps("http"),
@@ -348,11 +347,7 @@ await section("ssr", [ws.dir, bare], async () => {
     const same = "bare Next page (same list)";
     row(title, "req/s", rps("ours"), [same, rps("bare")], "≥ 0.85 ×", rps("ours") / rps("bare") >= 0.85);
     row("  p99 latency", "ms", p99("ours"), [same, p99("bare")], "≤ 1.2 ×", p99("ours") / p99("bare") <= 1.2);
-    if (cpu("ours") !== undefined)
-      row("  web server CPU per page (less disturbed by other jobs)", "cpu", cpu("ours"), [
-        same,
-        cpu("bare"),
-      ]);
+    if (cpu("ours") !== undefined) row("  web server CPU per page", "cpu", cpu("ours"), [same, cpu("bare")]);
     row("  the same two forms, plainest (no proxy)", "req/s", rps("forms"), [same, rps("bare")]);
     row("  ours beside the plain forms", "req/s", rps("ours"), ["plain forms", rps("forms")]);
     if (cpu("forms") !== undefined)
