@@ -206,6 +206,7 @@ await section("payload", [ws.dir, bare], async () => {
   row("API image tree (dist)", "MB", api, ["bare Express bundle", refApi], "≤ 2 MB", api <= 2e6);
 });
 
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux this runs on
 /** CPU time (user + system, ms) process `pid` has used so far, from /proc; undefined where there is none. */
 function cpuMs(pid) {
   try {
@@ -215,7 +216,6 @@ function cpuMs(pid) {
     return undefined;
   }
 }
-const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux this runs on
 
 /**
  * One autocannon run of `request` (a declared one) on `url` at `connections` connections; with `pid`, also the
@@ -232,7 +232,7 @@ async function load(url, request, seconds, connections, pid) {
       ? {}
       : { headers: { "content-type": "application/json" }, body: JSON.stringify(request.json) }),
   };
-  const before = pid && cpuMs(pid);
+  const before = pid === undefined ? undefined : cpuMs(pid);
   const r = await autocannon(opts);
   const cpu = before === undefined ? undefined : (cpuMs(pid) - before) / Math.max(1, r.requests.total);
   return { rps: r.requests.average, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, cpu };
