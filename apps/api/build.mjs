@@ -1,20 +1,26 @@
-// dist/: index.mjs (the server) and migrate.mjs (a pre-deploy job), each one file with its dependencies inlined, and
-// the migrations they read: the image needs no node_modules.
-import { cpSync, rmSync } from "node:fs";
+// dist/: index.mjs (the server) and migrate.mjs (a pre-deploy job) with their dependencies inlined, what both use in
+// one shared chunk beside them, and the migrations they read: the image needs no node_modules.
+import { cpSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
+// Emptied first, so a chunk or a migration gone from the source is gone from dist too. dist/ itself stays: a
+// sandboxed build may be allowed to write there and nowhere else.
+if (existsSync("dist")) for (const entry of readdirSync("dist")) rmSync(`dist/${entry}`, { recursive: true });
 await build({
   entryPoints: ["src/index.ts", "src/migrate.ts"],
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,
+  splitting: true,
   platform: "node",
   target: "node26",
   format: "esm",
   // PGlite (27 MB of WASM) is the development database, imported from node_modules only when DATABASE_URL is unset.
   external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "drizzle-orm/pglite", "drizzle-orm/pglite/*"],
-  minify: true,
-  keepNames: true, // readable stack traces without a source map
+  // Names stay as written, so stack traces read without a source map. esbuild's keepNames would keep them in a fully
+  // minified bundle, but with a call for every function created: a sixth of the CPU an API read takes.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
@@ -23,6 +29,4 @@ await build({
   logLevel: "warning",
 });
 
-// Replaced, not merged, so a migration deleted from the source is gone from dist too.
-rmSync("dist/migrations", { recursive: true, force: true });
 cpSync("../../packages/db/migrations", "dist/migrations", { recursive: true });

@@ -1,11 +1,12 @@
 // The API's bench reference: a bare Express 5 + node-postgres server answering the bench's API read and write
 // (./requests.mjs) with the same SQL on the same table, and nothing else: no validation library, no ORM, no
 // logger, no drain guard. `pnpm bench` starts it with DATABASE_URL (the API's database, migrated), PORT and
-// EXPRESS_FROM (the API's package.json: the same Express); what our API costs beyond it is its pieces' price.
+// EXPRESS_FROM (the API's package.json: the same Express); what our API costs beyond it is its pieces' price. With
+// DATABASE_TIMEOUT_MS it also sets the API's database timeouts (packages/db/src/client.ts), to price that promise alone.
 import { createRequire } from "node:module";
 import pg from "pg";
 
-const { DATABASE_URL, PORT, EXPRESS_FROM } = process.env;
+const { DATABASE_URL, PORT, EXPRESS_FROM, DATABASE_TIMEOUT_MS } = process.env;
 if (!DATABASE_URL || !PORT || !EXPRESS_FROM)
   throw new Error("bare-api: set DATABASE_URL, PORT and EXPRESS_FROM");
 const express = createRequire(EXPRESS_FROM)("express");
@@ -14,6 +15,11 @@ const pool = new pg.Pool({
   connectionString: DATABASE_URL,
   max: 10 /* the API's DATABASE_POOL_MAX default */,
   keepAlive: true,
+  ...(DATABASE_TIMEOUT_MS && {
+    connectionTimeoutMillis: Number(DATABASE_TIMEOUT_MS),
+    statement_timeout: Number(DATABASE_TIMEOUT_MS),
+    query_timeout: Number(DATABASE_TIMEOUT_MS),
+  }),
 });
 const columns = `id, text, created_at as "createdAt"`;
 const app = express();

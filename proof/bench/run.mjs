@@ -172,12 +172,13 @@ async function startOurApi() {
 }
 
 /** The API's like-for-like reference on our API's database: ./bare-api.mjs, bare Express 5 + node-postgres. */
-async function startBareReference(databaseUrl) {
+async function startBareReference(databaseUrl, more = {}) {
   const entry = join(import.meta.dirname, "bare-api.mjs");
   const env = {
     PORT: `${await freePort()}`,
     DATABASE_URL: databaseUrl,
     EXPRESS_FROM: join(ours.api, "package.json"),
+    ...more,
   };
   return startServer({ entry, env, readyPath: "/ready" });
 }
@@ -290,6 +291,8 @@ await section("api", [ws.dir], async () => {
   const servers = {
     ours: api,
     bareDb: await startBareReference(api.databaseUrl),
+    // The same, with the API's database timeouts (its default DATABASE_STATEMENT_TIMEOUT_MS): one promise's price.
+    bareTimeouts: await startBareReference(api.databaseUrl, { DATABASE_TIMEOUT_MS: "5000" }),
     express: await reference({ EXPRESS_FROM: join(ours.api, "package.json") }),
     http: await reference({}),
   };
@@ -301,6 +304,11 @@ await section("api", [ws.dir], async () => {
     row(`${title}, PostgreSQL`, "req/s", rps("ours"), [...pg, rps("bareDb")], "≥ 0.85 ×", readRatio >= 0.85);
     row("  p99 latency", "ms", p99("ours"), [...pg, p99("bareDb")]);
     if (cpu("ours") !== undefined) row("  server CPU per read", "cpu", cpu("ours"), [...pg, cpu("bareDb")]);
+    row("  bare Express 5 + pg with the API's database timeouts", "req/s", rps("bareTimeouts"), [
+      ...pg,
+      rps("bareDb"),
+    ]);
+    row("  ours beside it", "req/s", rps("ours"), ["bare with timeouts", rps("bareTimeouts")]);
     row("  bare Express 5 (same body, no database)", "req/s", rps("express"), [
       "bare node:http",
       rps("http"),
