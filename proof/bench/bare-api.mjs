@@ -10,15 +10,16 @@ const { DATABASE_URL, PORT, EXPRESS_FROM, DATABASE_TIMEOUT_MS } = process.env;
 if (!DATABASE_URL || !PORT || !EXPRESS_FROM)
   throw new Error("bare-api: set DATABASE_URL, PORT and EXPRESS_FROM");
 const express = createRequire(EXPRESS_FROM)("express");
+const timeoutMs = Number(DATABASE_TIMEOUT_MS) || undefined;
 
 const pool = new pg.Pool({
   connectionString: DATABASE_URL,
   max: 10 /* the API's DATABASE_POOL_MAX default */,
   keepAlive: true,
-  ...(DATABASE_TIMEOUT_MS && {
-    connectionTimeoutMillis: Number(DATABASE_TIMEOUT_MS),
-    statement_timeout: Number(DATABASE_TIMEOUT_MS),
-    query_timeout: Number(DATABASE_TIMEOUT_MS),
+  ...(timeoutMs && {
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs,
   }),
 });
 const columns = `id, text, created_at as "createdAt"`;

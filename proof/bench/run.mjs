@@ -41,6 +41,8 @@ const RUNS = quick
   : { install: 3, cold: 2, replay: 3, dev: 3, rounds: 3, seconds: 5 };
 /** Concurrent connections: reads at 100; writes and the page, whose every request does more work, at 50. */
 const CONNECTIONS = { read: 100, write: 50, page: 50 };
+/** The API's database timeouts (its default), set on ours and on the bare reference that prices them. */
+const DATABASE_TIMEOUT_MS = "5000";
 /** Items the API holds while it is read: what its declared write creates, this many times. */
 const SEEDED = 20;
 
@@ -166,7 +168,13 @@ async function startOurApi() {
   const DATABASE_URL = await testDatabaseUrl();
   if (!DATABASE_URL)
     throw new Error("the API needs PostgreSQL: set TEST_DATABASE_URL or PG_BIN, or install it");
-  const env = { API_HOST: "127.0.0.1", API_PORT: `${await freePort()}`, LOG_LEVEL: "silent", DATABASE_URL };
+  const env = {
+    API_HOST: "127.0.0.1",
+    API_PORT: `${await freePort()}`,
+    LOG_LEVEL: "silent",
+    DATABASE_URL,
+    DATABASE_STATEMENT_TIMEOUT_MS: DATABASE_TIMEOUT_MS,
+  };
   const server = await startServer({ entry: ours.apiEntry, env, readyPath: "/ready" });
   return Object.assign(server, { databaseUrl: DATABASE_URL });
 }
@@ -291,8 +299,8 @@ await section("api", [ws.dir], async () => {
   const servers = {
     ours: api,
     bareDb: await startBareReference(api.databaseUrl),
-    // The same, with the API's database timeouts (its default DATABASE_STATEMENT_TIMEOUT_MS): one promise's price.
-    bareTimeouts: await startBareReference(api.databaseUrl, { DATABASE_TIMEOUT_MS: "5000" }),
+    // The same, with the API's database timeouts: what that one promise costs.
+    bareTimeouts: await startBareReference(api.databaseUrl, { DATABASE_TIMEOUT_MS }),
     express: await reference({ EXPRESS_FROM: join(ours.api, "package.json") }),
     http: await reference({}),
   };
